@@ -31,6 +31,7 @@ book: $(STAMP)
 
 unit: $(STAMP)
 	SNNLIB_PROGRESS=0 $(BIN)/python -m pytest tests
+	SNNLIB_PROGRESS=0 $(BIN)/python -m pytest -q --doctest-modules snnlib
 
 notebooks: $(STAMP)
 	SNNLIB_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax chapters
@@ -48,7 +49,6 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install -e ".[bench]" || echo "brian2 could not be installed here; the benchmarks will say so"
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -100,7 +100,7 @@ def check_array(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
                 finite: bool = True, min_size: int = 1, low: float | None = None,
                 high: float | None = None, low_inclusive: bool = True,
                 high_inclusive: bool = True, unit: str = "") -> np.ndarray:
-    """Return ``value`` as a C-contiguous array of ``dtype`` after checking it.
+    """Return a C-contiguous copy of ``value`` as ``dtype`` after checking it.
 
     Parameters
     ----------
@@ -135,7 +135,8 @@ def check_array(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
             raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
     if arr.size < min_size:
         raise ValueError(f"{name} must have at least {min_size} element(s), got {arr.size}")
-    arr = np.ascontiguousarray(arr, dtype=dtype)
+    # Always a fresh copy: kernels may write into their inputs, and a caller's array must never change.
+    arr = np.array(arr, dtype=dtype, order="C", copy=True)
     u = f" {unit}" if unit else ""
     if finite and arr.size and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must contain only finite values (no NaN or inf)")

@@ -170,3 +170,10 @@ def test_custom_model():
 
 def test_version():
     assert isinstance(snnlib.__version__, str)
+
+
+def test_check_array_returns_a_copy():
+    x = np.array([1.0, 2.0])
+    out = check_array(x, "x")
+    out[0] = 99.0
+    assert x[0] == 1.0

@@ -1,0 +1,195 @@
+r"""Fast random numbers inside numba kernels (private).
+
+One independent stream per neuron, so that results never depend on how the
+neurons are split into blocks or threads:
+
+* **Uniform 64-bit integers: SplitMix64** (Steele, Lea & Flood 2014, "Fast
+  splittable pseudorandom number generators", OOPSLA; the finaliser is
+  Stafford's "Mix13"). The state of neuron ``i`` starts at
+  ``mix64(seed + (i + 1) * GAMMA)``; each draw adds ``GAMMA`` and returns
+  ``mix64(state)``. Two neurons' streams are the same Weyl sequence at random
+  offsets, so they overlap only if those offsets come within the number of
+  draws of each other: probability ~ n_neurons^2 * n_draws / 2^64 (< 1e-6 for
+  10^4 neurons and 10^6 draws each).
+* **Standard normals: ziggurat** with 256 layers (Marsaglia & Tsang 2000,
+  J Stat Softw 5(8); tail by Marsaglia 1964). One 64-bit draw gives the layer
+  (bits 0-7), the sign (bit 8) and a 53-bit uniform (bits 11-63). The fast
+  path (99.3 % of draws) is branch-free apart from one comparison, so a loop
+  over neurons vectorises (gathers from the 257-entry tables); rejected lanes
+  are finished by :func:`normal_slow`, which keeps drawing from the same
+  neuron's stream.
+
+The pure-Python twins used by ``tests/naive.py`` live in that file and share
+only the tables ``ZIG_X`` and ``ZIG_F`` (data) with this module.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+
+__all__ = ["GAMMA", "ZIG_R", "ZIG_V", "ZIG_X", "ZIG_F", "mix64", "stream_states", "next_u64",
+           "uniform53", "normal_slow", "exp_fast", "standard_normals"]
+
+#: Weyl increment of SplitMix64 (odd; 2^64 / golden ratio).
+GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_S8 = np.uint64(8)
+_ONE = np.uint64(1)
+_MASK8 = np.uint64(255)
+_TWO_M53 = 1.0 / 9007199254740992.0  # 2^-53
+
+# Ziggurat for f(x) = exp(-x^2/2) with N = 256 layers of equal area ZIG_V
+# (Marsaglia & Tsang 2000, section 2): ZIG_R is the start of the tail.
+ZIG_N = 256
+ZIG_R = 3.6541528853610088
+
+
+def _ziggurat_tables():
+    f = lambda x: math.exp(-0.5 * x * x)  # noqa: E731
+    v = ZIG_R * f(ZIG_R) + math.sqrt(math.pi / 2.0) * math.erfc(ZIG_R / math.sqrt(2.0))
+    x = np.empty(ZIG_N + 1)
+    x[0] = v / f(ZIG_R)  # width of the base strip if it were a rectangle
+    x[1] = ZIG_R
+    for i in range(1, ZIG_N - 1):
+        x[i + 1] = math.sqrt(-2.0 * math.log(f(x[i]) + v / x[i]))
+    x[ZIG_N] = 0.0
+    fx = np.exp(-0.5 * x * x)
+    return v, x, fx
+
+
+ZIG_V, ZIG_X, ZIG_F = _ziggurat_tables()
+ZIG_X.setflags(write=False)
+ZIG_F.setflags(write=False)
+
+
+@njit(cache=True)
+def mix64(z):
+    """SplitMix64 finaliser of a uint64 (jitted, no checking)."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True)
+def stream_states(seed, n):
+    """Initial SplitMix64 states of ``n`` per-neuron streams from a uint64 seed (jitted, no checking)."""
+    out = np.empty(n, dtype=np.uint64)
+    s = np.uint64(seed)
+    for i in range(n):
+        out[i] = mix64(s + np.uint64(i + 1) * GAMMA)
+    return out
+
+
+@njit(cache=True)
+def next_u64(states, j):
+    """Advance stream ``j`` and return its next uint64 (jitted, no checking)."""
+    s = states[j] + GAMMA
+    states[j] = s
+    return mix64(s)
+
+
+@njit(cache=True)
+def uniform53(z):
+    """Uniform double in the open interval (0, 1) from the top 53 bits of ``z``."""
+    return (np.float64(z >> _S11) + 0.5) * _TWO_M53
+
+
+@njit(cache=True)
+def normal_slow(states, j, z, zx, zf):
+    """Finish a ziggurat draw whose fast path failed (jitted, no checking).
+
+    ``z`` is the uint64 that failed; further draws come from stream ``j``.
+    """
+    neg = ((z >> _S8) & _ONE) == _ONE
+    while True:
+        i = np.int64(z & _MASK8)
+        x = np.float64(z >> _S11) * _TWO_M53 * zx[i]
+        if x < zx[i + 1]:
+            break
+        if i == 0:
+            # Tail beyond R (Marsaglia 1964): exponential proposals.
+            while True:
+                a = -math.log(uniform53(next_u64(states, j))) / ZIG_R
+                b = -math.log(uniform53(next_u64(states, j)))
+                if b + b > a * a:
+                    break
+            x = ZIG_R + a
+            break
+        # Wedge: uniform height between the layer's bottom and top.
+        y = zf[i] + uniform53(next_u64(states, j)) * (zf[i + 1] - zf[i])
+        if y < math.exp(-0.5 * x * x):
+            break
+        z = next_u64(states, j)
+        neg = ((z >> _S8) & _ONE) == _ONE
+    return -x if neg else x
+
+
+@intrinsic
+def _bits_to_double(typingctx, bits):
+    """Reinterpret an int64 bit pattern as a float64 (LLVM bitcast)."""
+    sig = types.float64(types.int64)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return sig, codegen
+
+
+_LOG2E = 1.4426950408889634
+_LN2_HI = 0.6931471803691238  # ln 2 split in two (Cody & Waite 1980) for an exact k*ln2_hi
+_LN2_LO = 1.9082149292705877e-10
+
+
+@njit(cache=True)
+def exp_fast(x):
+    """exp(x) for -700 < x < 700 to ~2 ulp, in a form LLVM can vectorise (jitted, no checking).
+
+    Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-12 Taylor
+    polynomial (truncation < 2e-16 relative) and 2^k built from its bits.
+    """
+    k = math.floor(x * _LOG2E + 0.5)
+    r = (x - k * _LN2_HI) - k * _LN2_LO
+    p = 2.08767569878681e-09
+    p = p * r + 2.505210838544172e-08
+    p = p * r + 2.755731922398589e-07
+    p = p * r + 2.7557319223985893e-06
+    p = p * r + 2.48015873015873e-05
+    p = p * r + 0.0001984126984126984
+    p = p * r + 0.001388888888888889
+    p = p * r + 0.008333333333333333
+    p = p * r + 0.041666666666666664
+    p = p * r + 0.16666666666666666
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    return p * _bits_to_double((np.int64(k) + 1023) << 52)
+
+
+@njit(cache=True)
+def standard_normals(seed, n_streams, n_draws):
+    """``(n_streams, n_draws)`` standard normals, stream by stream (jitted, no checking).
+
+    Used by tests to check the distribution, and to show readers the generator.
+    """
+    states = stream_states(seed, n_streams)
+    out = np.empty((n_streams, n_draws))
+    for j in range(n_streams):
+        for k in range(n_draws):
+            z = next_u64(states, j)
+            i = np.int64(z & _MASK8)
+            x = np.float64(z >> _S11) * _TWO_M53 * ZIG_X[i]
+            if x < ZIG_X[i + 1]:
+                out[j, k] = -x if ((z >> _S8) & _ONE) == _ONE else x
+            else:
+                out[j, k] = normal_slow(states, j, z, ZIG_X, ZIG_F)
+    return out
