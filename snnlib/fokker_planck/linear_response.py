@@ -229,7 +229,7 @@ def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None):
         Frequencies (Hz), finite and >= 0.
     v_lb, dv : float, optional
         Lower bound and coarsest step of the voltage grid (mV), as in
-        :func:`~snnlib.stationary`; the grid is refined automatically at high
+        :func:`~snnlib.fokker_planck.stationary.stationary`; the grid is refined automatically at high
         frequency so that it resolves the length :math:`\sqrt{D/\omega}`.
 
     Returns
@@ -258,7 +258,7 @@ def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None):
     condition :math:`\hat J(v_{lb}) = 0` gives :math:`\hat r/\varepsilon = -J_\varepsilon/J_r`
     (Richardson 2007, eq. 33). On each step the :math:`\hat P` equation is solved exactly
     with the drift, the source and :math:`\hat J` frozen (the exponential step of
-    :func:`~snnlib.stationary`), and :math:`\hat J` is taken at the middle of the step
+    :func:`~snnlib.fokker_planck.stationary.stationary`), and :math:`\hat J` is taken at the middle of the step
     (implicit midpoint, solved in closed form), so the error is even in the step and the
     stiff EIF upswing is handled exactly; results on grids :math:`h, h/2, h/4` are
     Romberg-extrapolated. The LIF result agrees with the closed form in parabolic
@@ -308,7 +308,7 @@ def spike_spectrum(model, mu, sigma, freqs, *, v_lb=None, dv=None):
         Two-sided spectrum :math:`S(f) = \int C(\tau) e^{-2\pi i f\tau}d\tau` (Hz) of
         :math:`x(t) = \sum_k\delta(t - t_k)` with the mean removed (the
         :math:`r_0^2\delta(f)` peak is omitted), the convention of
-        :func:`snnlib.power_spectrum`. :math:`S(f)\to r_0` at high frequency and
+        :func:`snnlib.spikes.power_spectrum`. :math:`S(f)\to r_0` at high frequency and
         :math:`S(0) = r_0\,CV^2`.
 
     Notes
@@ -325,7 +325,7 @@ def spike_spectrum(model, mu, sigma, freqs, *, v_lb=None, dv=None):
     :math:`i\omega\hat P = -\partial_V\hat J + \delta(V - V_\mathrm{reset})` with
     :math:`\hat F_0 = \hat J(V_\mathrm{th})`, obtained by the same threshold integration
     as :func:`susceptibility` (Richardson 2008, Biol Cybern 99:381, eqs. 11-16).
-    ``S(0)`` is set to :math:`r_0 CV^2` from :func:`~snnlib.stationary`.
+    ``S(0)`` is set to :math:`r_0 CV^2` from :func:`~snnlib.fokker_planck.stationary.stationary`.
 
     Examples
     --------
