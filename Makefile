@@ -34,7 +34,7 @@ unit: $(STAMP)
 	SNNLIB_PROGRESS=0 $(BIN)/python -m pytest -q --doctest-modules snnlib
 
 notebooks: $(STAMP)
-	SNNLIB_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax chapters
+	SNNLIB_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax --nbval-cell-timeout=300 chapters
 
 browser-check: $(STAMP)
 	$(BIN)/python tools/check_pages.py $(HTML)
