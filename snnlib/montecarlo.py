@@ -272,9 +272,12 @@ def _run_block(b, v, refr, states, mu, sig_step, inv2var, mu_t, has_mu_t, a, e_l
                     if j < 0 or j >= n_bins - 1:
                         j = n_bins - 1  # last column collects the samples outside the edges
                     hist[b, j] += 1
-    v[lo:lo + m] = vv
-    refr[lo:lo + m] = rr
-    states[lo:lo + m] = st
+    # element loops, not slice assignment: numba's shape-mismatch error path for an array
+    # assigned to a slice costs seconds of compile time (string formatting)
+    for l in range(m):
+        v[lo + l] = vv[l]
+        refr[lo + l] = rr[l]
+        states[lo + l] = st[l]
     sp_count[b] = cnt
 
 

@@ -57,3 +57,58 @@ def test_label_requires_strings():
     with pytest.raises(TypeError, match="xlabel"):
         plotting.label(ax, 1, "y")
     plt.close(fig)
+
+
+def _live(**kw):
+    widgets = pytest.importorskip("ipywidgets")
+    t = np.linspace(0.0, 100.0, 51)
+    fig, ax = plt.subplots()
+    (line,) = ax.plot(t, np.zeros_like(t))
+    ax.set_ylim(-2, 2)
+    calls = []
+
+    def update(a=0.0, shift=0.0):
+        calls.append((a, shift))
+        line.set_ydata(a * np.ones_like(t) + shift)
+
+    controls = {"a": widgets.FloatSlider(value=0.0, min=-1.0, max=1.0),
+                "shift": widgets.FloatSlider(value=0.0, min=-1.0, max=1.0)}
+    return plotting.LiveFigure(fig, update, controls, **kw), controls, calls, line, fig
+
+
+def test_live_figure_redraws_in_place_on_slider_change():
+    live, controls, calls, line, fig = _live(dpi=50)
+    first = live.image.value
+    assert first[:4] == b"\x89PNG"
+    controls["a"].value = 0.5                      # what a slider move does
+    assert calls[-1] == (0.5, 0.0)
+    np.testing.assert_array_equal(line.get_ydata(), 0.5)
+    assert live.image.value != first               # the image changed
+    live.redraw(shift=-0.25)                       # explicit values override the controls
+    assert calls[-1] == (0.5, -0.25)
+    assert live.last_seconds > 0
+    # the rendered size follows dpi: 50 dpi times the figure size in inches
+    w_in, h_in = fig.get_size_inches()
+    width = int.from_bytes(live.image.value[16:20], "big")
+    assert width == round(w_in * 50)
+    plt.close(fig)
+
+
+def test_live_figure_bad_input():
+    widgets = pytest.importorskip("ipywidgets")
+    fig, ax = plt.subplots()
+    slider = {"a": widgets.FloatSlider()}
+    with pytest.raises(TypeError, match="fig"):
+        plotting.LiveFigure(ax, lambda a: None, slider)
+    with pytest.raises(TypeError, match="update"):
+        plotting.LiveFigure(fig, None, slider)
+    with pytest.raises(TypeError, match="controls"):
+        plotting.LiveFigure(fig, lambda a: None, {})
+    with pytest.raises(TypeError, match="controls"):
+        plotting.LiveFigure(fig, lambda a: None, {"a": 3.0})
+    with pytest.raises(ValueError, match="dpi"):
+        plotting.LiveFigure(fig, lambda a: None, slider, dpi=5)
+    live = plotting.LiveFigure(fig, lambda a: None, slider)
+    with pytest.raises(ValueError, match="values"):
+        live.redraw(b=1.0)
+    plt.close(fig)
