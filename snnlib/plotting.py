@@ -17,7 +17,7 @@ import numpy as np
 from ._validation import check_array
 
 __all__ = ["STYLE_FILE", "LINESTYLES", "use_style", "style", "raster", "decision_boundary",
-           "label", "figure_caption_alt", "LiveFigure"]
+           "label", "figure_caption_alt", "render_png", "LiveFigure"]
 
 #: Path of the matplotlib style sheet used throughout the book.
 STYLE_FILE = str(Path(__file__).with_name("snnlib.mplstyle"))
@@ -132,6 +132,49 @@ def figure_caption_alt(fig, alt: str) -> None:
     fig.set_label(alt)
 
 
+def render_png(fig, *, dpi=None) -> bytes:
+    """Render a figure to PNG bytes with a single Agg draw (no tight-bounding-box pass).
+
+    This is what :class:`LiveFigure` does on every redraw; chapters use it to time a redraw in
+    cells that the book executes (where no widget is shown).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Figure to render; its size (inches) and layout are used as they are.
+    dpi : float, optional
+        Resolution (dots per inch), in [30, 300]; default the figure's own.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from snnlib.plotting import render_png
+    >>> fig, ax = plt.subplots(figsize=(2, 1))
+    >>> png = render_png(fig, dpi=50)
+    >>> png[:4] == b"\\x89PNG", int.from_bytes(png[16:20], "big")   # PNG header, width 2 in x 50 dpi
+    (True, 100)
+    >>> plt.close(fig)
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
+    if dpi is not None:
+        from ._validation import check_scalar
+
+        fig.set_dpi(check_scalar(dpi, "dpi", low=30.0, high=300.0, unit="dots per inch"))
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    canvas.print_png(buf)
+    return buf.getvalue()
+
+
 class LiveFigure:
     """A figure that widgets redraw in place: the fast way to make a chapter's figure interactive.
 
@@ -180,7 +223,6 @@ class LiveFigure:
 
     def __init__(self, fig, update, controls, *, dpi=None):
         import ipywidgets as widgets
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         if not isinstance(fig, Figure):
@@ -201,7 +243,6 @@ class LiveFigure:
         self.update = update
         self.controls = dict(controls)
         self.dpi = dpi
-        self._canvas = FigureCanvasAgg(fig)  # render with Agg whatever the notebook backend
         self.image = widgets.Image(format="png")
         self.timing = widgets.HTML()
         self.last_seconds = float("nan")
@@ -214,11 +255,7 @@ class LiveFigure:
         return {name: w.value for name, w in self.controls.items()}
 
     def _render(self):
-        if self.dpi is not None:
-            self.fig.set_dpi(self.dpi)
-        buf = io.BytesIO()
-        self._canvas.print_png(buf)  # one draw, no tight-bbox pass
-        self.image.value = buf.getvalue()
+        self.image.value = render_png(self.fig, dpi=self.dpi)
 
     def redraw(self, **values):
         """Call ``update`` with the current control values (overridden by ``values``) and render.

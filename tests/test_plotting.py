@@ -112,3 +112,15 @@ def test_live_figure_bad_input():
     with pytest.raises(ValueError, match="values"):
         live.redraw(b=1.0)
     plt.close(fig)
+
+
+def test_render_png_size_and_bad_input():
+    fig, ax = plt.subplots(figsize=(3.0, 2.0))
+    png = plotting.render_png(fig, dpi=40)
+    assert png[:4] == b"\x89PNG"
+    assert int.from_bytes(png[16:20], "big") == 120 and int.from_bytes(png[20:24], "big") == 80
+    with pytest.raises(TypeError, match="fig"):
+        plotting.render_png(ax)
+    with pytest.raises(ValueError, match="dpi"):
+        plotting.render_png(fig, dpi=1000)
+    plt.close(fig)
