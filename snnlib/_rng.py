@@ -80,14 +80,21 @@ def mix64(z):
     return z ^ (z >> _S31)
 
 
-@njit(cache=True)
+def _mix64_np(z):
+    """SplitMix64 finaliser of a uint64 array (NumPy; wraps modulo 2^64 like the jitted one)."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
 def stream_states(seed, n):
-    """Initial SplitMix64 states of ``n`` per-neuron streams from a uint64 seed (jitted, no checking)."""
-    out = np.empty(n, dtype=np.uint64)
-    s = np.uint64(seed)
-    for i in range(n):
-        out[i] = mix64(s + np.uint64(i + 1) * GAMMA)
-    return out
+    """Initial SplitMix64 states of ``n`` per-neuron streams from a uint64 seed (no checking).
+
+    Plain NumPy (uint64 arithmetic wraps modulo 2^64), so that it costs no compilation.
+    """
+    i = np.arange(1, n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _mix64_np(np.uint64(seed) + i * GAMMA)
 
 
 @njit(cache=True)
@@ -175,13 +182,18 @@ def exp_fast(x):
     return p * _bits_to_double((np.int64(k) + 1023) << 52)
 
 
-@njit(cache=True)
 def standard_normals(seed, n_streams, n_draws):
-    """``(n_streams, n_draws)`` standard normals, stream by stream (jitted, no checking).
+    """``(n_streams, n_draws)`` standard normals, stream by stream (no checking).
 
     Used by tests to check the distribution, and to show readers the generator.
     """
-    states = stream_states(seed, n_streams)
+    return _standard_normals(stream_states(seed, n_streams), n_draws)
+
+
+@njit(cache=True)
+def _standard_normals(states, n_draws):
+    """Kernel of :func:`standard_normals` (jitted, no checking)."""
+    n_streams = states.size
     out = np.empty((n_streams, n_draws))
     for j in range(n_streams):
         for k in range(n_draws):

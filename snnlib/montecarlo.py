@@ -139,11 +139,15 @@ def _em_step(x, a, e_l, mu, psi, s, xi):
     return x + a * (e_l - x + psi + mu) + s * xi
 
 
-@njit(cache=True, fastmath={"contract", "arcp", "nsz"})
-def _run_block(b, v, refr, states, mu, sig_step, inv2var, mu_t, has_mu_t, a, e_l, v_th, v_reset, n_ref,
-               psi_c, v_t, inv_delta, correction, n0, n1, sp_step, sp_id, sp_count,
-               rec_row, v_rec, hist, h_lo, h_inv_w, hist_start, zx, zx1, zf):
-    """Integrate block ``b`` of ``_BLOCK`` neurons from step ``n0`` to ``n1`` (jitted, no checking).
+@njit(cache=True, nogil=True, fastmath={"contract", "arcp", "nsz"})
+def _run_blocks(b0, b1, v, refr, states, mu, sig_step, inv2var, mu_t, has_mu_t, a, e_l, v_th, v_reset,
+                n_ref, psi_c, v_t, inv_delta, correction, n0, n1, sp_step, sp_id, sp_count,
+                rec_row, v_rec, hist, h_lo, h_inv_w, hist_start, zx, zx1, zf):
+    """Integrate blocks ``b0 .. b1 - 1`` of ``_BLOCK`` neurons each from step ``n0`` to ``n1``,
+    releasing the GIL (jitted, no checking).
+
+    One function, not a loop calling a per-block kernel, and element loops instead of slice
+    copies: both keep the cold compile short.
 
     The block's state lives in local arrays so that the loops over its lanes vectorise. Per step:
     (1) SplitMix64 draws (vectorised) and ziggurat table look-ups (scalar: LLVM does not vectorise
@@ -158,138 +162,136 @@ def _run_block(b, v, refr, states, mu, sig_step, inv2var, mu_t, has_mu_t, a, e_l
     cap = sp_step.shape[1]
     n_bins = hist.shape[1]
     do_hist = n_bins > 0
-    lo = b * _BLOCK
-    m = min(n, lo + _BLOCK) - lo
-    vv = v[lo:lo + m].copy()
-    rr = refr[lo:lo + m].copy()
-    st = states[lo:lo + m].copy()
-    mb = mu[lo:lo + m].copy()
-    sb = sig_step[lo:lo + m].copy()
-    ib = inv2var[lo:lo + m].copy()
-    zb = np.empty(m, dtype=np.uint64)
-    wx = np.empty(m)
-    wx1 = np.empty(m)
-    xo = np.empty(m)
-    q = np.empty(m)
-    flag = np.zeros(m, dtype=np.int64)
-    rec_lanes = np.empty(m, dtype=np.int64)
-    n_rec = 0
-    for l in range(m):
-        if rec_row[lo + l] >= 0:
-            rec_lanes[n_rec] = l
-            n_rec += 1
     use_bridge = 1 if correction else 0
     is_eif = psi_c != 0.0
-    cnt = sp_count[b]
-    for k in range(n0, n1):
-        mt = mu_t[k] if has_mu_t else 0.0
-        # (1) SplitMix64 draws (vectorised) and ziggurat table look-ups (scalar)
-        for l in range(m):
-            s = st[l] + _rng.GAMMA
-            st[l] = s
-            zb[l] = _rng.mix64(s)
-        for l in range(m):
-            i = zb[l] & _MASK8
-            wx[l] = zx[i]
-            wx1[l] = zx1[i]
-        # (2) ziggurat fast path, Euler-Maruyama step, refractory hold and crossing tests in one
-        # vectorised pass; flag bits: 1 crossed or near threshold, 2 fast path rejected (the
-        # step is redone in (3)), 4 rejected while refractory
-        nflag = 0
-        if is_eif:
-            for l in range(m):
-                z = zb[l]
-                gx = np.float64(z >> _S11) * _TWO_M53 * wx[l]
-                gl = (1.0 - 2.0 * np.float64((z >> _S8) & _ONE)) * gx
-                x = vv[l]
-                xo[l] = x
-                psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta)
-                xn = _em_step(x, a, e_l, mb[l] + mt, psi, sb[l], gl)
-                held = rr[l] > 0
-                xn = v_reset if held else xn
-                rr[l] = rr[l] - 1 if held else 0
-                qq = (v_th - x) * (v_th - xn) * ib[l]
-                q[l] = qq
-                bb = 0 if gx < wx1[l] else 2
-                f = (1 if xn >= v_th else 0) | (use_bridge if (qq < _Q_MAX) & (not held) else 0) | bb \
-                    | (2 * bb if held else 0)
-                vv[l] = xn
-                flag[l] = f
-                nflag += f
-        else:  # LIF: the same without the exponential
-            for l in range(m):
-                z = zb[l]
-                gx = np.float64(z >> _S11) * _TWO_M53 * wx[l]
-                gl = (1.0 - 2.0 * np.float64((z >> _S8) & _ONE)) * gx
-                x = vv[l]
-                xo[l] = x
-                xn = _em_step(x, a, e_l, mb[l] + mt, 0.0, sb[l], gl)
-                held = rr[l] > 0
-                xn = v_reset if held else xn
-                rr[l] = rr[l] - 1 if held else 0
-                qq = (v_th - x) * (v_th - xn) * ib[l]
-                q[l] = qq
-                bb = 0 if gx < wx1[l] else 2
-                f = (1 if xn >= v_th else 0) | (use_bridge if (qq < _Q_MAX) & (not held) else 0) | bb \
-                    | (2 * bb if held else 0)
-                vv[l] = xn
-                flag[l] = f
-                nflag += f
-        # (3) rare scalar fix-ups: rejected normals (slow path from the same stream, step redone),
-        # spikes at grid points, and Brownian-bridge crossings between grid points
-        if nflag > 0:
-            for l in range(m):
-                f = flag[l]
-                if f == 0:
-                    continue
-                if f & 2:
-                    gl = _rng.normal_slow(st, l, zb[l], zx, zf)
-                    if f & 4:
-                        continue  # refractory: V stays at v_reset whatever the noise
-                    x = xo[l]
-                    psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta) if is_eif else 0.0
-                    xn = _em_step(x, a, e_l, mb[l] + mt, psi, sb[l], gl)
-                    vv[l] = xn
-                    q[l] = (v_th - x) * (v_th - xn) * ib[l]
-                fire = vv[l] >= v_th
-                if not fire and correction and q[l] < _Q_MAX:
-                    u = _rng.uniform53(_rng.next_u64(st, l))
-                    fire = u < math.exp(-q[l])
-                if fire:
-                    if cnt < cap:
-                        sp_step[b, cnt] = k
-                        sp_id[b, cnt] = lo + l
-                    cnt += 1
-                    vv[l] = v_reset
-                    rr[l] = n_ref
-        for r in range(n_rec):
-            l = rec_lanes[r]
-            v_rec[rec_row[lo + l], k + 1] = vv[l]
-        if do_hist and k + 1 >= hist_start:
-            for l in range(m):
-                if rr[l] == 0:
-                    j = int(math.floor((vv[l] - h_lo) * h_inv_w))
-                    if j < 0 or j >= n_bins - 1:
-                        j = n_bins - 1  # last column collects the samples outside the edges
-                    hist[b, j] += 1
-    # element loops, not slice assignment: numba's shape-mismatch error path for an array
-    # assigned to a slice costs seconds of compile time (string formatting)
-    for l in range(m):
-        v[lo + l] = vv[l]
-        refr[lo + l] = rr[l]
-        states[lo + l] = st[l]
-    sp_count[b] = cnt
-
-
-@njit(cache=True, nogil=True)
-def _run_blocks(b0, b1, v, refr, states, mu, sig_step, inv2var, mu_t, has_mu_t, a, e_l, v_th, v_reset,
-                n_ref, psi_c, v_t, inv_delta, correction, n0, n1, sp_step, sp_id, sp_count,
-                rec_row, v_rec, hist, h_lo, h_inv_w, hist_start, zx, zx1, zf):
-    """Run :func:`_run_block` for blocks ``b0 .. b1 - 1``, releasing the GIL (jitted, no checking)."""
     for b in range(b0, b1):
-        _run_block(b, v, refr, states, mu, sig_step, inv2var, mu_t, has_mu_t, a, e_l, v_th, v_reset,
-                   n_ref, psi_c, v_t, inv_delta, correction, n0, n1, sp_step, sp_id, sp_count,
-                   rec_row, v_rec, hist, h_lo, h_inv_w, hist_start, zx, zx1, zf)
+        lo = b * _BLOCK
+        m = min(n, lo + _BLOCK) - lo
+        # fresh per-block arrays (LLVM then knows they do not alias, and vectorises the lane
+        # loops), filled by element loops (slice copies cost seconds of extra compile time)
+        vv = np.empty(m)
+        rr = np.empty(m, dtype=np.int64)
+        st = np.empty(m, dtype=np.uint64)
+        mb = np.empty(m)
+        sb = np.empty(m)
+        ib = np.empty(m)
+        zb = np.empty(m, dtype=np.uint64)
+        wx = np.empty(m)
+        wx1 = np.empty(m)
+        xo = np.empty(m)
+        q = np.empty(m)
+        flag = np.empty(m, dtype=np.int64)
+        rec_lanes = np.empty(m, dtype=np.int64)
+        n_rec = 0
+        for l in range(m):
+            vv[l] = v[lo + l]
+            rr[l] = refr[lo + l]
+            st[l] = states[lo + l]
+            mb[l] = mu[lo + l]
+            sb[l] = sig_step[lo + l]
+            ib[l] = inv2var[lo + l]
+            if rec_row[lo + l] >= 0:
+                rec_lanes[n_rec] = l
+                n_rec += 1
+        cnt = sp_count[b]
+        for k in range(n0, n1):
+            mt = mu_t[k] if has_mu_t else 0.0
+            # (1) SplitMix64 draws (vectorised) and ziggurat table look-ups (scalar)
+            for l in range(m):
+                s = st[l] + _rng.GAMMA
+                st[l] = s
+                zb[l] = _rng.mix64(s)
+            for l in range(m):
+                i = zb[l] & _MASK8
+                wx[l] = zx[i]
+                wx1[l] = zx1[i]
+            # (2) ziggurat fast path, Euler-Maruyama step, refractory hold and crossing tests in one
+            # vectorised pass; flag bits: 1 crossed or near threshold, 2 fast path rejected (the
+            # step is redone in (3)), 4 rejected while refractory
+            nflag = 0
+            if is_eif:
+                for l in range(m):
+                    z = zb[l]
+                    gx = np.float64(z >> _S11) * _TWO_M53 * wx[l]
+                    gl = (1.0 - 2.0 * np.float64((z >> _S8) & _ONE)) * gx
+                    x = vv[l]
+                    xo[l] = x
+                    psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta)
+                    xn = _em_step(x, a, e_l, mb[l] + mt, psi, sb[l], gl)
+                    held = rr[l] > 0
+                    xn = v_reset if held else xn
+                    rr[l] = rr[l] - 1 if held else 0
+                    qq = (v_th - x) * (v_th - xn) * ib[l]
+                    q[l] = qq
+                    bb = 0 if gx < wx1[l] else 2
+                    f = (1 if xn >= v_th else 0) | (use_bridge if (qq < _Q_MAX) & (not held) else 0) | bb \
+                        | (2 * bb if held else 0)
+                    vv[l] = xn
+                    flag[l] = f
+                    nflag += f
+            else:  # LIF: the same without the exponential
+                for l in range(m):
+                    z = zb[l]
+                    gx = np.float64(z >> _S11) * _TWO_M53 * wx[l]
+                    gl = (1.0 - 2.0 * np.float64((z >> _S8) & _ONE)) * gx
+                    x = vv[l]
+                    xo[l] = x
+                    xn = _em_step(x, a, e_l, mb[l] + mt, 0.0, sb[l], gl)
+                    held = rr[l] > 0
+                    xn = v_reset if held else xn
+                    rr[l] = rr[l] - 1 if held else 0
+                    qq = (v_th - x) * (v_th - xn) * ib[l]
+                    q[l] = qq
+                    bb = 0 if gx < wx1[l] else 2
+                    f = (1 if xn >= v_th else 0) | (use_bridge if (qq < _Q_MAX) & (not held) else 0) | bb \
+                        | (2 * bb if held else 0)
+                    vv[l] = xn
+                    flag[l] = f
+                    nflag += f
+            # (3) rare scalar fix-ups: rejected normals (slow path from the same stream, step redone),
+            # spikes at grid points, and Brownian-bridge crossings between grid points
+            if nflag > 0:
+                for l in range(m):
+                    f = flag[l]
+                    if f == 0:
+                        continue
+                    if f & 2:
+                        gl = _rng.normal_slow(st, l, zb[l], zx, zf)
+                        if f & 4:
+                            continue  # refractory: V stays at v_reset whatever the noise
+                        x = xo[l]
+                        psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta) if is_eif else 0.0
+                        xn = _em_step(x, a, e_l, mb[l] + mt, psi, sb[l], gl)
+                        vv[l] = xn
+                        q[l] = (v_th - x) * (v_th - xn) * ib[l]
+                    fire = vv[l] >= v_th
+                    if not fire and correction and q[l] < _Q_MAX:
+                        u = _rng.uniform53(_rng.next_u64(st, l))
+                        fire = u < math.exp(-q[l])
+                    if fire:
+                        if cnt < cap:
+                            sp_step[b, cnt] = k
+                            sp_id[b, cnt] = lo + l
+                        cnt += 1
+                        vv[l] = v_reset
+                        rr[l] = n_ref
+            for r in range(n_rec):
+                l = rec_lanes[r]
+                v_rec[rec_row[lo + l], k + 1] = vv[l]
+            if do_hist and k + 1 >= hist_start:
+                for l in range(m):
+                    if rr[l] == 0:
+                        j = int(math.floor((vv[l] - h_lo) * h_inv_w))
+                        if j < 0 or j >= n_bins - 1:
+                            j = n_bins - 1  # last column collects the samples outside the edges
+                        hist[b, j] += 1
+        sp_count[b] = cnt
+        # element loops, not slice assignment: numba's shape-mismatch error path for an array
+        # assigned to a slice costs seconds of compile time (string formatting)
+        for l in range(m):
+            v[lo + l] = vv[l]
+            refr[lo + l] = rr[l]
+            states[lo + l] = st[l]
 
 
 _POOL = {}

@@ -649,15 +649,16 @@ def fp_td_operator(v_if, psi_if, e_l, tau_m, mu, sigma):
     return a, flux[n, :]
 
 
-def fp_td_solve(v_if, psi_if, e_l, tau_m, mu, sigma, dt, n_ref, i_reset, u0, r_hist, refr0):
+def fp_td_solve(v_if, psi_if, e_l, tau_m, mu, sigma, dt, n_ref, i_reset, u0, r_hist, refr0, theta=0.0):
     """TR-BDF2 time stepping of the dense system, one np.linalg.solve per stage.
 
-    ``mu``/``sigma`` hold one value per step; the outflux of a step is reinjected half into each
-    cell next to interface ``i_reset`` ``n_ref`` steps later, using the outflux at the start,
-    TR stage and end of that earlier step (``r_hist``: list of such triples for the n_ref steps
-    before t = 0); with n_ref = 0 the reinjection enters the implicit matrix. Returns the
-    instantaneous rate (1/ms), the outflowing mass per step, the refractory and total mass and
-    the final density.
+    ``mu``/``sigma`` hold one value per step. The refractory period is t_ref = (n_ref + theta) dt,
+    0 <= theta < 1: the outflux of step j is reinjected, half into each cell next to interface
+    ``i_reset``, with weight 1 - theta in step j + n_ref and weight theta in step j + n_ref + 1,
+    each time using the outflux at the start, TR stage and end of step j. ``r_hist`` lists such
+    triples for the n_ref + 1 steps before t = 0 (oldest first). A share of the current step
+    (n_ref = 0, weight 1 - theta) enters the implicit matrix. Returns the instantaneous rate
+    (1/ms), the outflowing mass per step, the refractory and total mass and the final density.
     """
     gam = 2.0 - math.sqrt(2.0)
     ca = 1.0 / (gam * (2.0 - gam))
@@ -669,7 +670,8 @@ def fp_td_solve(v_if, psi_if, e_l, tau_m, mu, sigma, dt, n_ref, i_reset, u0, r_h
     e[i_reset - 1] = e[i_reset] = 0.5 / h
     eye = np.eye(n)
     u = np.array(u0, dtype=float)
-    hist = list(r_hist)
+    assert len(r_hist) == n_ref + 1
+    hist = [np.array(x, dtype=float) for x in r_hist]     # hist[j + n_ref + 1] = samples of step j
     refr = refr0
     rates, out, refrs, masses = [], [], [refr0], [u.sum() * h + refr0]
     for k in range(len(mu)):
@@ -678,19 +680,21 @@ def fp_td_solve(v_if, psi_if, e_l, tau_m, mu, sigma, dt, n_ref, i_reset, u0, r_h
             rates.append(g @ u)
         alpha = gam * dt / 2.0
         r0 = g @ u
-        if n_ref == 0:
-            m = a + np.outer(e, g)            # reinjection of the current outflux
-            s0, s1, s2 = r0, 0.0, 0.0
+        s = theta * hist[k]                              # step k - n_ref - 1
+        if n_ref > 0:
+            s = s + (1.0 - theta) * hist[k + 1]          # step k - n_ref
+            c_now = 0.0
         else:
-            m = a
-            s0, s1, s2 = hist[k]
-        us = np.linalg.solve(eye - alpha * m, u + alpha * (a @ u) + alpha * (s0 + s1) * e)
+            c_now = 1.0 - theta                          # the current step itself: implicit
+        s0, s1, s2 = s
+        m = a + c_now * np.outer(e, g)
+        us = np.linalg.solve(eye - alpha * m, u + alpha * (a @ u) + alpha * (s0 + s1 + c_now * r0) * e)
         r1 = g @ us
         u_new = np.linalg.solve(eye - cc * dt * m, ca * us - cb * u + cc * dt * s2 * e)
         r2 = g @ u_new
         w_out = ca * alpha * (r0 + r1) + cc * dt * r2
-        w_in = w_out if n_ref == 0 else ca * alpha * (s0 + s1) + cc * dt * s2
-        hist.append((r0, r1, r2))
+        w_in = ca * alpha * (s0 + s1) + cc * dt * s2 + c_now * w_out
+        hist.append(np.array([r0, r1, r2]))
         refr += w_out - w_in
         u = u_new
         rates.append(r2)

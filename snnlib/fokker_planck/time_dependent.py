@@ -197,9 +197,9 @@ def _solve_shifted(lo, hi, dv, alpha, rhs, out, cp, dp):
 
 @njit(cache=True)
 def _implicit_stage(lo, hi, dv, alpha, rhs, inj, implicit_reset, out, z, cp, dp):
-    """Solve (I - alpha (A + inj g^T)) out = rhs when ``implicit_reset`` (t_ref = 0), else
-    (I - alpha A) out = rhs; g^T u = lo[N] u[N-1] is the outflux (Sherman-Morrison;
-    jitted, no checking)."""
+    """Solve (I - alpha (A + inj g^T)) out = rhs when ``implicit_reset`` (t_ref < dt; ``inj``
+    then carries the weight 1 - t_ref/dt of the current step), else (I - alpha A) out = rhs;
+    g^T u = lo[N] u[N-1] is the outflux (Sherman-Morrison; jitted, no checking)."""
     n = rhs.size
     _solve_shifted(lo, hi, dv, alpha, rhs, out, cp, dp)
     if implicit_reset:
@@ -212,13 +212,15 @@ def _implicit_stage(lo, hi, dv, alpha, rhs, inj, implicit_reset, out, z, cp, dp)
 
 
 @njit(cache=True)
-def _td_kernel(v_if, psi_if, e_l, tau_m, dv, mu, sigma, dt, n_ref, inj, u0,
+def _td_kernel(v_if, psi_if, e_l, tau_m, dv, mu, sigma, dt, n_ref, theta, inj, u0,
                hist_start, hist_mid, hist_end, refr0, snap_idx,
                rate, out_mass, refr, mass, snaps):
     """TR-BDF2 time loop of the finite-volume Fokker-Planck equation (jitted, no checking).
 
-    ``n_ref`` = t_ref/dt steps; ``hist_*`` (length n_ref) hold the outflux (1/ms) at the start,
-    TR stage and end of the last n_ref steps (circular buffer, slot n % n_ref = step n - n_ref).
+    t_ref = (n_ref + theta) dt with 0 <= theta < 1: the outflux of step j is reinjected with
+    weight 1 - theta in step j + n_ref and weight theta in step j + n_ref + 1 (lag 0 is
+    implicit). ``hist_*`` (length n_ref + 1) hold the outflux (1/ms) at the start, TR stage and
+    end of the last n_ref + 1 steps (circular buffer: step j in slot j % (n_ref + 1)).
     Fills rate (1/ms, n_steps+1), out_mass (per step), refr, mass (n_steps+1), snaps.
     """
     n = u0.size
@@ -234,6 +236,10 @@ def _td_kernel(v_if, psi_if, e_l, tau_m, dv, mu, sigma, dt, n_ref, inj, u0,
     dp = np.empty(n)
     alpha = 0.5 * _GAMMA * dt          # implicit factor of both stages (= _BDF_C * dt)
     implicit_reset = n_ref == 0
+    m_hist = n_ref + 1
+    w_new = 0.0 if n_ref == 0 else theta     # weight of the step n_ref back (explicit)
+    w_old = 1.0 - theta                            # weight of the step n_ref + 1 back
+    inj_imp = inj * (1.0 - theta)                  # implicit share of the current step (n_ref = 0)
     w01 = _BDF_A * alpha                # mass weights of the three flux samples of one step
     w2 = _BDF_C * dt
     k_snap = 0
@@ -252,34 +258,32 @@ def _td_kernel(v_if, psi_if, e_l, tau_m, dv, mu, sigma, dt, n_ref, inj, u0,
         if step > 0 and (mu[step] != mu[step - 1] or sigma[step] != sigma[step - 1]):
             _sg_coefficients(v_if, psi_if, e_l, tau_m, mu[step], sigma[step], dv, lo, hi)
         r0 = lo[n] * u[n - 1]
+        # delayed source: the three flux samples of the steps n_ref and n_ref + 1 back, weighted
+        slot_old = step % m_hist                 # step - n_ref - 1
+        slot_new = (step + 1) % m_hist           # step - n_ref (n_ref >= 1)
+        s0 = w_old * hist_start[slot_old] + w_new * hist_start[slot_new]
+        s1 = w_old * hist_mid[slot_old] + w_new * hist_mid[slot_new]
+        s2 = w_old * hist_end[slot_old] + w_new * hist_end[slot_new]
+        w_in = w01 * (s0 + s1) + w2 * s2
         if implicit_reset:
-            s0 = r0
-            s1 = 0.0   # handled implicitly
-            s2 = 0.0
-        else:
-            slot = step % n_ref
-            s0 = hist_start[slot]
-            s1 = hist_mid[slot]
-            s2 = hist_end[slot]
+            s0 += (1.0 - theta) * r0             # TR stage: start value explicit, the rest implicit
         # stage 1: trapezoidal rule over gamma*dt
         _apply_operator(lo, hi, dv, u, au)
         for i in range(n):
             rhs[i] = u[i] + alpha * au[i] + alpha * (s0 + s1) * inj[i]
-        _implicit_stage(lo, hi, dv, alpha, rhs, inj, implicit_reset, us, z, cp, dp)
+        _implicit_stage(lo, hi, dv, alpha, rhs, inj_imp, implicit_reset, us, z, cp, dp)
         r1 = lo[n] * us[n - 1]
         # stage 2: BDF2 from u_n, u_* to t_{n+1}
         for i in range(n):
             rhs[i] = _BDF_A * us[i] - _BDF_B * u[i] + w2 * s2 * inj[i]
-        _implicit_stage(lo, hi, dv, alpha, rhs, inj, implicit_reset, u, z, cp, dp)
+        _implicit_stage(lo, hi, dv, alpha, rhs, inj_imp, implicit_reset, u, z, cp, dp)
         r2 = lo[n] * u[n - 1]
         w_out = w01 * (r0 + r1) + w2 * r2
         if implicit_reset:
-            w_in = w_out
-        else:
-            w_in = w01 * (s0 + s1) + w2 * s2
-            hist_start[slot] = r0
-            hist_mid[slot] = r1
-            hist_end[slot] = r2
+            w_in += (1.0 - theta) * w_out
+        hist_start[slot_old] = r0                # step - n_ref - 1 is no longer needed
+        hist_mid[slot_old] = r1
+        hist_end[slot_old] = r2
         out_mass[step] = w_out
         refr[step + 1] = refr[step] + w_out - w_in
         total = 0.0
@@ -331,6 +335,17 @@ def _grid(model, v_lb, dv):
     v_if[-1] = model.v_th
     v_if[n_below] = model.v_reset
     return v_if, dv_eff, n_below
+
+
+def _split_delay(t_ref, dt):
+    """t_ref = (n_ref + theta) dt with integer n_ref >= 0 and 0 <= theta < 1 (theta snapped to 0
+    when t_ref is a whole number of steps up to round-off, e.g. 2.0 / 0.1 = 19.999...)."""
+    x = t_ref / dt
+    n_ref = int(round(x))
+    if abs(x - n_ref) <= 1e-9 * max(x, 1.0):
+        return n_ref, 0.0
+    n_ref = int(math.floor(x))
+    return n_ref, x - n_ref
 
 
 def _as_series(x, name, n_steps, *, positive):
@@ -434,9 +449,7 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     n_steps = int(round(t_max / dt))
     if n_steps < 1 or abs(n_steps * dt - t_max) > 1e-9 * t_max:
         raise ValueError(f"t_max must be a positive integer multiple of dt={dt:g} ms, got t_max={t_max:g} ms")
-    n_ref = int(round(model.t_ref / dt))
-    if abs(n_ref * dt - model.t_ref) > 1e-9 * max(model.t_ref, dt):
-        raise ValueError(f"dt must divide the refractory period t_ref={model.t_ref:g} ms, got dt={dt:g} ms")
+    n_ref, theta = _split_delay(model.t_ref, dt)
     mu_a = _as_series(mu, "mu", n_steps, positive=False)
     sigma_a = _as_series(sigma, "sigma", n_steps, positive=True)
     dv = check_positive(dv, "dv", unit="mV")
@@ -459,7 +472,7 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     inj[i_reset - 1] = 0.5 / h
     inj[i_reset] = 0.5 / h
 
-    hist = np.zeros((3, max(n_ref, 1)))
+    hist = np.zeros((3, n_ref + 1))
     refr0 = 0.0
     if p0 is None or (isinstance(p0, str) and p0 == "stationary"):
         lo = np.zeros(n + 1)
@@ -470,7 +483,7 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
         r0 = 1.0 / (u0.sum() * h + model.t_ref)   # u0 has unit outflux; normalise mass + refractory
         u0 *= r0
         hist[:] = r0
-        refr0 = r0 * n_ref * dt
+        refr0 = r0 * model.t_ref               # (n_ref + theta) dt of outflux still held
     elif isinstance(p0, str):
         raise ValueError(f"p0 must be None, 'stationary', a voltage, an array or a callable, got {p0!r}")
     elif np.ndim(p0) == 0 and not callable(p0):
@@ -495,7 +508,7 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     refr = np.empty(n_steps + 1)
     mass = np.empty(n_steps + 1)
     snaps = np.empty((snap_idx.size, n))
-    _td_kernel(v_if, psi_if, float(model.e_l), float(model.tau_m), h, mu_a, sigma_a, dt, n_ref, inj,
+    _td_kernel(v_if, psi_if, float(model.e_l), float(model.tau_m), h, mu_a, sigma_a, dt, n_ref, theta, inj,
                np.ascontiguousarray(u0), hist[0].copy(), hist[1].copy(), hist[2].copy(), refr0, snap_idx,
                rate, out_mass, refr, mass, snaps)
     return DensityEvolution(
