@@ -161,23 +161,22 @@ _LN2_LO = 1.9082149292705877e-10
 def exp_fast(x):
     """exp(x) for -700 < x < 700 to ~2 ulp, in a form LLVM can vectorise (jitted, no checking).
 
-    Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-12 Taylor
-    polynomial (truncation < 2e-16 relative) and 2^k built from its bits.
+    Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-10 polynomial (coefficients
+    from interpolation at the Chebyshev nodes of that interval, computed at 40 digits; relative
+    error < 4e-16, checked in the tests against mpmath) and 2^k built from its bits.
     """
     k = math.floor(x * _LOG2E + 0.5)
     r = (x - k * _LN2_HI) - k * _LN2_LO
-    p = 2.08767569878681e-09
-    p = p * r + 2.505210838544172e-08
-    p = p * r + 2.755731922398589e-07
-    p = p * r + 2.7557319223985893e-06
-    p = p * r + 2.48015873015873e-05
-    p = p * r + 0.0001984126984126984
-    p = p * r + 0.001388888888888889
-    p = p * r + 0.008333333333333333
-    p = p * r + 0.041666666666666664
-    p = p * r + 0.16666666666666666
-    p = p * r + 0.5
-    p = p * r + 1.0
+    p = 2.7626426376580335e-07
+    p = p * r + 2.7640263790318923e-06
+    p = p * r + 2.4801504180837137e-05
+    p = p * r + 0.00019841170070971308
+    p = p * r + 0.0013888888932619635
+    p = p * r + 0.008333333385825085
+    p = p * r + 0.04166666666657277
+    p = p * r + 0.16666666666553953
+    p = p * r + 0.5000000000000006
+    p = p * r + 1.0000000000000069
     p = p * r + 1.0
     return p * _bits_to_double((np.int64(k) + 1023) << 52)
 

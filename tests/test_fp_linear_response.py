@@ -14,7 +14,7 @@ import pytest
 
 import naive
 import snnlib
-from snnlib.fokker_planck.linear_response import _lr_kernel, _phi12
+from snnlib.fokker_planck.linear_response import _KAPPA, _lr_kernel, _phi12
 from snnlib.fokker_planck.stationary import _threshold_integrate
 
 pytest.importorskip("mpmath")
@@ -148,6 +148,30 @@ def test_shapes_and_bad_input():
         snnlib.spike_spectrum(lif, 12.0, 3.0, [1.0], v_lb=-50.0)
     with pytest.raises(ValueError, match="dv"):
         snnlib.susceptibility(lif, 12.0, 3.0, [1.0], dv=2.0)
+    with pytest.raises(ValueError, match="freqs"):
+        snnlib.susceptibility(lif, 12.0, 3.0, [1.0, np.inf])
+    with pytest.raises(ValueError, match="sigma"):
+        snnlib.spike_spectrum(lif, 12.0, -1.0, [1.0])
+    with pytest.raises(ValueError, match="mu"):
+        snnlib.spike_spectrum(lif, np.nan, 3.0, [1.0])
+    with pytest.raises(TypeError, match="model"):
+        snnlib.susceptibility("lif", 12.0, 3.0, [1.0])
+    with pytest.raises(ValueError, match="psi"):
+        snnlib.susceptibility(snnlib.IFModel(psi_func=lambda v: np.where(v < -80.0, np.nan, 0.0)), 12.0, 3.0, [1.0])
+
+
+def test_frequency_beyond_what_the_grid_can_resolve():
+    # the grid is refined until h sqrt(omega / D) <= kappa, at most 2^14 times: the error gives the limit
+    lif, sigma = snnlib.LIF(), 3.0
+    with pytest.raises(ValueError, match="freqs") as err:
+        snnlib.spike_spectrum(lif, 12.0, sigma, [1.0, 1e13])
+    f_max = float(str(err.value).split("<= ")[1].split(" Hz")[0])
+    h0 = snnlib.stationary(lif, 12.0, sigma, rtol=1.0).dv                    # the coarsest grid
+    d = sigma ** 2 / lif.tau_m
+    expected = d * (2.0 ** 14 * _KAPPA / h0) ** 2 * 1000.0 / (2 * np.pi)
+    assert f_max == pytest.approx(expected, rel=1e-2)                        # printed to 3 digits
+    with pytest.raises(ValueError, match="freqs"):
+        snnlib.spike_spectrum(lif, 12.0, sigma, [1.02 * f_max])
 
 
 # ---------------------------------------------------------------------------

@@ -193,6 +193,9 @@ def test_explicit_coarse_grid_and_rtol():
     (dict(dv=1.0), "dv"),
     (dict(dv=-0.1), "dv"),
     (dict(rtol=0.0), "rtol"),
+    (dict(sigma=float("inf")), "sigma"),
+    (dict(v_lb=float("nan")), "v_lb"),
+    (dict(dv=1e-6), "dv"),              # 4.5e7 grid steps
 ])
 def test_bad_input(kwargs, match):
     args = dict(mu=12.0, sigma=3.0)
@@ -204,6 +207,8 @@ def test_bad_input(kwargs, match):
 def test_bad_model():
     with pytest.raises(TypeError, match="model"):
         snnlib.stationary("lif", 12.0, 3.0)
+    with pytest.raises(ValueError, match="psi"):
+        snnlib.stationary(snnlib.IFModel(psi_func=lambda v: np.where(v < -80.0, np.nan, 0.0)), 12.0, 3.0)
 
 
 # ---------------------------------------------------------------------------

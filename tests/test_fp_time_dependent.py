@@ -287,6 +287,8 @@ def test_rate_is_continuous_in_t_ref(dt):
     (dict(dt=0.0), "dt"),
     (dict(dt=-0.1), "dt"),
     (dict(t_max=10.05), "t_max"),
+    (dict(dt=1e-7), "dt"),              # 1e8 steps: refused before allocating gigabytes
+    (dict(dv=1e-6), "dv"),              # 3e7 cells
     (dict(v_lb=-65.0), "v_lb"),
     (dict(v_lb=-60.0), "v_lb"),
     (dict(dv=2.0), "dv"),               # coarser than sigma / 2
@@ -311,6 +313,17 @@ def test_too_coarse_grid_between_reset_and_threshold():
 def test_wrong_model_type():
     with pytest.raises(TypeError, match="model"):
         solve_density("lif", 10.0, 3.0, t_max=1.0, dt=0.1)
+
+
+def test_delay_line_longer_than_the_step_limit():
+    with pytest.raises(ValueError, match="dt"):
+        solve_density(LIF(t_ref=20.0), 10.0, 3.0, t_max=1.0, dt=1e-6)   # t_ref / dt = 2e7
+
+
+def test_non_finite_psi():
+    model = IFModel(psi_func=lambda v: np.where(v < -80.0, np.nan, 0.0))
+    with pytest.raises(ValueError, match="psi"):
+        solve_density(model, 10.0, 3.0, t_max=1.0, dt=0.1)
 
 
 def test_result_is_frozen():

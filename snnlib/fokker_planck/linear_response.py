@@ -147,8 +147,10 @@ def _compute_response(model, mu, sigma, f, v_lb, dv):
     need = h0 * np.sqrt(omegas / d) / _KAPPA
     lev0 = np.where(need > 1.0, np.ceil(np.log2(np.maximum(need, 1.0))), 0).astype(int)
     if lev0.max(initial=0) > 14:
-        raise ValueError(f"freqs must be <= {f[lev0 <= 14].max(initial=0):g} Hz for this grid "
-                         f"(got max {f.max():g} Hz): the grid would need over 2^16 refinements")
+        # lev0 <= 14  <=>  h0 sqrt(omega / D) <= 2^14 kappa
+        f_max = d * (2.0 ** 14 * _KAPPA / h0) ** 2 * _HZ_PER_INV_MS / (2.0 * np.pi)
+        raise ValueError(f"freqs must be <= {f_max:.3g} Hz for this grid (dv={h0:g} mV, sigma={sigma:g} mV; "
+                         f"got max {f.max():g} Hz): the grid would need over 2^16 refinements")
     cache = {}
 
     def level(lev):

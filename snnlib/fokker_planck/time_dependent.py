@@ -36,6 +36,10 @@ __all__ = ["solve_density", "DensityEvolution"]
 
 #: Rates are computed in 1/ms (time unit of the library) and reported in Hz.
 _HZ_PER_INV_MS = 1000.0
+#: Largest number of time steps (t_max / dt, and t_ref / dt for the delay line) and of
+#: voltage cells accepted: beyond these the arrays alone take gigabytes.
+_MAX_STEPS = 10_000_000
+_MAX_CELLS = 2_000_000
 
 # TR-BDF2 constants (Bank et al. 1985; Hosea & Shampine 1996): gamma = 2 - sqrt(2)
 # makes both stages use the same implicit factor gamma/2 = (1-gamma)/(2-gamma).
@@ -237,8 +241,8 @@ def _td_kernel(v_if, psi_if, e_l, tau_m, dv, mu, sigma, dt, n_ref, theta, inj, u
     alpha = 0.5 * _GAMMA * dt          # implicit factor of both stages (= _BDF_C * dt)
     implicit_reset = n_ref == 0
     m_hist = n_ref + 1
-    w_new = 0.0 if n_ref == 0 else theta     # weight of the step n_ref back (explicit)
-    w_old = 1.0 - theta                            # weight of the step n_ref + 1 back
+    w_new = 0.0 if n_ref == 0 else 1.0 - theta     # weight of the step n_ref back (explicit)
+    w_old = theta                                  # weight of the step n_ref + 1 back
     inj_imp = inj * (1.0 - theta)                  # implicit share of the current step (n_ref = 0)
     w01 = _BDF_A * alpha                # mass weights of the three flux samples of one step
     w2 = _BDF_C * dt
@@ -375,12 +379,14 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     t_max : float
         Duration (ms), an integer multiple of ``dt``; ``n_steps = t_max / dt``.
     dt : float
-        Time step (ms), > 0. ``model.t_ref`` must be an integer multiple of it.
+        Time step (ms), > 0; ``t_max / dt`` and ``t_ref / dt`` at most 1e7.
+        ``model.t_ref`` need not be a multiple of it (see Notes).
     v_lb : float, optional
         Reflecting lower bound (mV), < ``v_reset``. Default: six ``max(sigma)``
         below ``min(v_reset, e_l + min(mu))``. It is rounded down onto the grid.
     dv : float
-        Requested voltage step (mV), <= ``min(sigma) / 2``; the step used is the
+        Requested voltage step (mV), <= ``min(sigma) / 2`` and giving at most 2e6
+        cells on ``[v_lb, v_th]``; the step used is the
         largest one <= ``dv`` that puts ``v_reset`` on a cell interface, and at least
         10 cells lie between ``v_reset`` and ``v_th``.
     p0 : None, 'stationary', float, array_like or callable
@@ -421,18 +427,34 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     ghost value :math:`P(v_{th}) = 0` at distance :math:`h/2`; the rate is this
     outflux. The lower boundary has zero flux. The outflux of each step is held
     for ``t_ref`` ms (a delay line) and then reinjected half into each cell
-    adjoining ``v_reset``; with ``t_ref = 0`` the reinjection is implicit, a
-    rank-one update of the tridiagonal system solved by Sherman-Morrison.
+    adjoining ``v_reset``.
+
+    *Refractory delay.* Write :math:`t_\mathrm{ref} = (n + \theta)\,\Delta t` with an
+    integer :math:`n \ge 0` and :math:`0 \le \theta < 1`. The outflux of step
+    :math:`j` is reinjected with weight :math:`1 - \theta` during step :math:`j + n` and
+    with weight :math:`\theta` during step :math:`j + n + 1`, i.e. the delayed rate
+    :math:`r(t - t_\mathrm{ref})` is interpolated linearly between the two neighbouring
+    whole-step delays. Each step's outflux is reinjected in full (weights sum to 1), so
+    total probability stays conserved to round-off, and the delay kernel has the exact
+    mean :math:`t_\mathrm{ref}` and variance :math:`\theta(1-\theta)\Delta t^2`: the
+    interpolation error is :math:`\theta(1-\theta)\Delta t^2 r''/2`, second order like
+    the time stepping, and the solution depends continuously (between whole steps,
+    within one refractory cycle, affinely) on ``t_ref``. A share of the current step
+    (:math:`n = 0`, weight :math:`1 - \theta`; all of it when ``t_ref = 0``) is
+    reinjected implicitly, a rank-one update of the tridiagonal system solved by
+    Sherman-Morrison.
 
     Time stepping is TR-BDF2 (Bank et al. 1985, IEEE Trans CAD 4:436; Hosea &
     Shampine 1996, Appl Numer Math 20:21),
     L-stable and second order, two tridiagonal solves per step. The delayed
-    source uses the outflux samples of the step ``t_ref`` earlier with the
-    same quadrature weights, so density plus refractory mass is conserved to
-    round-off. The rate error is :math:`O(\Delta t^2)` and, for the LIF, :math:`O(h^2)`
-    (for the EIF the observed order is 1.6-1.9 at h = 0.1-0.025 mV, rising towards 2 as the
-    exponential upswing is resolved); at the default ``dv = 0.05`` mV the stationary rate is
-    within 1e-4 (relative) of threshold integration (tests/test_fp_time_dependent.py).
+    source uses the outflux samples (start, TR stage, end) of the steps
+    :math:`n` and :math:`n + 1` earlier with the same quadrature weights, so
+    density plus refractory mass is conserved to round-off. The rate error is :math:`O(\Delta t^2)` (also for a ``t_ref`` that is not a
+    whole number of steps) and, for the LIF, :math:`O(h^2)` (for the EIF the observed order
+    is 1.6-1.9 at h = 0.1-0.025 mV, rising towards 2 as the exponential upswing is
+    resolved); at the default ``dv = 0.05`` mV the stationary rate is within 1e-4 (relative)
+    of threshold integration and the stationary density within 2.5e-4 of its peak
+    (tests/test_fp_time_dependent.py).
 
     Examples
     --------
@@ -442,10 +464,20 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     True
     >>> res.rate.shape, res.density.shape[0]
     ((201,), 2)
+
+    A refractory period of 2.05 ms is 20.5 steps of 0.1 ms; the refractory
+    compartment of the stationary start then holds rate x t_ref:
+
+    >>> res = snnlib.solve_density(snnlib.LIF(t_ref=2.05), 15.0, 3.0, t_max=5.0, dt=0.1)
+    >>> bool(abs(res.refractory_mass[-1] - res.rate[-1] / 1000 * 2.05) < 1e-12)
+    True
     """
     check_model(model, "model")
     dt = check_positive(dt, "dt", unit="ms")
     t_max = check_positive(t_max, "t_max", unit="ms")
+    if max(t_max, model.t_ref) / dt > _MAX_STEPS:
+        raise ValueError(f"dt={dt:g} ms is too small: t_max / dt and t_ref / dt must be <= {_MAX_STEPS:.0e} "
+                         f"(t_max={t_max:g} ms, t_ref={model.t_ref:g} ms)")
     n_steps = int(round(t_max / dt))
     if n_steps < 1 or abs(n_steps * dt - t_max) > 1e-9 * t_max:
         raise ValueError(f"t_max must be a positive integer multiple of dt={dt:g} ms, got t_max={t_max:g} ms")
@@ -459,6 +491,9 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     if dv > 0.5 * float(sigma_a.min()):
         raise ValueError(f"dv must be <= min(sigma)/2 = {0.5 * sigma_a.min():g} mV to resolve the density "
                          f"(grid too coarse), got dv={dv:g} mV")
+    if (model.v_th - v_lb) / dv > _MAX_CELLS:
+        raise ValueError(f"dv={dv:g} mV gives more than {_MAX_CELLS:.0e} cells on [v_lb, v_th] = "
+                         f"[{v_lb:g}, {model.v_th:g}] mV; use a larger dv or raise v_lb")
     if (model.v_th - model.v_reset) / dv < 10.0 - 1e-9:
         raise ValueError(f"dv must give at least 10 cells between v_reset and v_th (grid too coarse), "
                          f"got dv={dv:g} mV for v_th - v_reset = {model.v_th - model.v_reset:g} mV")
