@@ -12,8 +12,9 @@ Tools:
   (created on first use with ``pip install brian2 'numpy<2.4'``), and runs in a subprocess.
 
 Compile / code-generation time is reported separately from the steady-state run time:
-snnlib's cold compile (empty numba cache) and warm start (cache filled) are each measured in a
-fresh subprocess as "import + first call". Run with
+snnlib's first call with an empty numba cache (cold compile) and with a filled one (warm start)
+are each measured in a fresh subprocess, apart from numba's own fixed start-up (its import and
+the registries it loads on the first dispatch of any jitted function). Run with
 
     .venv/bin/python benchmarks/bench_population.py [--quick] [--no-brian2]
 
@@ -58,26 +59,42 @@ def _best_of(fn, repeats):
 # snnlib
 # ------------------------------------------------------------------------------------------------
 _FIRST_CALL = textwrap.dedent("""
-    import time
+    import json, time
     t0 = time.perf_counter()
+    import numba
+    t1 = time.perf_counter()
+    numba.njit(lambda x: x + 1)(1)  # numba's one-time start-up (type registries, BLAS probe)
+    t2 = time.perf_counter()
     import snnlib
     m = snnlib.EIF(**{params!r})
+    t3 = time.perf_counter()
     r = snnlib.simulate_population(m, {mu}, {sigma}, n_neurons=100, t_max=10.0, dt={dt}, seed=1)
-    print(time.perf_counter() - t0)
+    t4 = time.perf_counter()
+    print(json.dumps(dict(import_numba_s=t1 - t0, numba_startup_s=t2 - t1, import_snnlib_s=t3 - t2,
+                          first_call_s=t4 - t3)))
 """)
 
 
-def snnlib_start_times():
-    """Cold (empty numba cache) and warm (cache filled) import + first call, in fresh processes."""
+def snnlib_start_times(repeats=2):
+    """Import and first-call times in fresh processes, with an empty and with a filled numba cache.
+
+    ``first_call_s`` is snnlib's own part (compiling, or loading from the cache, and running the
+    kernels); numba's fixed start-up (its import, and the type registries it loads on the first
+    dispatch of any jitted function) is reported separately. Best of ``repeats`` each.
+    """
     code = _FIRST_CALL.format(params=PARAMS, mu=MU, sigma=SIGMA, dt=DT)
-    with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "NUMBA_CACHE_DIR": cache, "SNNLIB_PROGRESS": "0"}
-        out = []
-        for _ in range(2):
-            res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                                 check=True, cwd=ROOT)
-            out.append(float(res.stdout.strip().splitlines()[-1]))
-    return {"cold_compile_s": out[0], "warm_start_s": out[1]}
+    cold, warm = [], []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as cache:
+            env = {**os.environ, "NUMBA_CACHE_DIR": cache, "SNNLIB_PROGRESS": "0"}
+            for out in (cold, warm):
+                res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                     check=True, cwd=ROOT)
+                out.append(json.loads(res.stdout.strip().splitlines()[-1]))
+    best = lambda runs, key: min(r[key] for r in runs)  # noqa: E731
+    return {"cold_compile_s": best(cold, "first_call_s"), "warm_start_s": best(warm, "first_call_s"),
+            "import_numba_s": best(warm, "import_numba_s"), "numba_startup_s": best(warm, "numba_startup_s"),
+            "import_snnlib_s": best(warm, "import_snnlib_s")}
 
 
 def snnlib_run(n_neurons, t_max, repeats, correction=True, threads=None):
@@ -245,7 +262,9 @@ def main(argv=None):
     print(f"workload: {n_neurons} EIF neurons, {t_max:g} ms, dt {DT} ms = {work:.2e} neuron-steps; "
           f"{n_threads} numba threads", flush=True)
     start = snnlib_start_times()
-    print(f"  snnlib cold compile {start['cold_compile_s']:.2f} s, warm start {start['warm_start_s']:.2f} s")
+    print(f"  snnlib first call: cold compile {start['cold_compile_s']:.2f} s, warm (cached) "
+          f"{start['warm_start_s']:.2f} s; import snnlib {start['import_snnlib_s']:.2f} s; numba's own "
+          f"import {start['import_numba_s']:.2f} s and start-up {start['numba_startup_s']:.2f} s")
     t, ns = snnlib_run(n_neurons, t_max, args.repeats, threads=n_threads)
     add(f"snnlib ({n_threads} threads, bridge correction)", t, ns, start["cold_compile_s"],
         f"warm start {start['warm_start_s']:.2f} s")
