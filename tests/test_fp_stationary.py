@@ -6,6 +6,7 @@ and the plain-loop twin of the kernel.
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -174,7 +175,22 @@ def test_kernel_matches_naive_twin(model, mu, sigma):
     np.testing.assert_allclose(p, p_ref, rtol=1e-12, atol=1e-14 * p_ref.max())
     np.testing.assert_allclose(pbar, pbar_ref, rtol=1e-12, atol=1e-14 * p_ref.max())
     assert out[0] == pytest.approx(t1, rel=1e-12)
-    assert out[1] == pytest.approx(t2, rel=1e-11)
+    assert out[1] == pytest.approx(t2 / t1, rel=1e-11)   # the kernel returns T2 / T1 (no overflow)
+
+
+@pytest.mark.parametrize("model, mu", [(snnlib.LIF(), 0.0), (snnlib.EIF(), 0.0), (snnlib.EIF(), 2.5)])
+def test_extremely_rare_firing_has_poisson_cv_and_no_overflow(model, mu):
+    # sigma = 0.5 mV, 15-30 sigma below threshold: rate ~ 1e-190 Hz, mean ISI ~ 1e190 ms, whose
+    # square overflows a double. Escape over such a barrier is a Poisson process (Kramers), so
+    # CV = 1 up to the relative size of t_ref + the relaxation time (~20 ms) against the ISI.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        st = snnlib.stationary(model, mu, 0.5)
+    assert 0.0 < st.rate < 1e-100
+    assert st.cv == pytest.approx(1.0, abs=1e-12)
+    if model.kind == "lif":
+        assert st.rate == pytest.approx(snnlib.siegert_rate(model, mu, 0.5), rel=1e-6)
+        assert st.cv == pytest.approx(snnlib.lif_cv(model, mu, 0.5), abs=1e-12)
 
 
 def test_explicit_coarse_grid_and_rtol():

@@ -128,8 +128,8 @@ def _threshold_integrate(f_mid, h, i_reset, d, p, pbar, out):
     Each downward step solves P' = (f P - J)/D exactly with f frozen at the midpoint
     (Richardson 2007, eq. 20, centred). Writes the density p (ms/mV, unit outflux) at the
     grid points, its exact average over each step ``pbar`` (n), and
-    out = [T1, T2, M1, M2]: T1 = int p (ms), the mean first-passage time from reset, T2 its
-    second moment (ms^2), and M_k = int (v - v_reset)^k p dv (trapezoid; ms mV^k).
+    out = [T1, T2 / T1, M1, M2]: T1 = int p (ms), the mean first-passage time from reset, T2
+    its second moment (ms^2; returned divided by T1, in ms), and M_k = int (v - v_reset)^k p dv (trapezoid; ms mV^k).
     """
     n = f_mid.size
     expx = np.empty(n)
@@ -159,11 +159,12 @@ def _threshold_integrate(f_mid, h, i_reset, d, p, pbar, out):
         m2 += 0.5 * h * (u_hi * u_hi * p[k] + u_lo * u_lo * p[k - 1])
     t1 = cum[0]
     # sweep 2: Q1 with flux K1(v) = -int_{v_lb}^{v} p = cum(v) - T1 (Laplace order s^1);
-    # T2 = -2 int Q1 (Richardson 2008, sec. 2.3)
+    # T2 = -2 int Q1 (Richardson 2008, sec. 2.3). Computed divided by T1 (the problem is
+    # linear), so that T2 ~ T1^2 cannot overflow when T1 is huge (rates ~ 1e-190 Hz).
     q = 0.0
     mass1 = 0.0
     for k in range(n, 0, -1):
-        j = 0.5 * (cum[k] + cum[k - 1]) - t1
+        j = 0.5 * (cum[k] + cum[k - 1]) / t1 - 1.0
         mass1 += q * h * ph1[k - 1] + j * h * h / d * ph2[k - 1]
         q = q * expx[k - 1] + j * h / d * ph1[k - 1]
     out[0] = t1
@@ -352,8 +353,8 @@ def stationary(model, mu, sigma, *, v_lb=None, dv=None, rtol=1e-6):
     flux[i_reset] = r * _HZ_PER_INV_MS               # J(v_reset+) = r; J jumps to 0 just below
     mean_v = model.v_reset + r * m1                  # refractory neurons sit at v_reset
     var_v = r * m2 - (r * m1) ** 2
-    var_t = max(t2 - t1 * t1, 0.0)
-    cv = math.sqrt(var_t) / (model.t_ref + t1)
+    # t2 holds T2 / T1: var(T) / T1^2 = T2 / T1^2 - 1 without forming T1^2 (may overflow)
+    cv = math.sqrt(max(t2 / t1 - 1.0, 0.0)) * (t1 / (model.t_ref + t1))
     return StationaryState(rate=float(r * _HZ_PER_INV_MS), v=v, density=density, flux=flux,
                            mean_v=float(mean_v), var_v=float(var_v), cv=float(cv),
                            mean_isi=float(model.t_ref + t1), dv=float(h0), rate_error=float(err))
