@@ -124,3 +124,23 @@ def test_render_png_size_and_bad_input():
     with pytest.raises(ValueError, match="dpi"):
         plotting.render_png(fig, dpi=1000)
     plt.close(fig)
+
+
+def test_fast_axes_fixes_label_positions_and_ticks():
+    fig, ax = plt.subplots()
+    ax.semilogx([1.0, 1000.0], [0.0, 1.0])
+    ax.set_xlabel("f (Hz)")
+    plotting.fast_axes(ax, nbins=3, minor_x=False, ylabel_x=-0.25)
+    assert tuple(ax.yaxis.label.get_position()) == (-0.25, 0.5)
+    assert tuple(ax.xaxis.label.get_position()) == (0.5, -0.13)
+    assert len(ax.xaxis.get_minorticklocs()) == 0
+    assert len(ax.get_yticks()) <= 3 + 2              # nbins intervals, plus the two ends
+    with pytest.raises(TypeError, match="ax"):
+        plotting.fast_axes(fig)
+    with pytest.raises(ValueError, match="nbins"):
+        plotting.fast_axes(ax, nbins=1)
+    with pytest.raises(TypeError, match="minor_x"):
+        plotting.fast_axes(ax, minor_x="no")
+    with pytest.raises(ValueError, match="ylabel_x"):
+        plotting.fast_axes(ax, ylabel_x=5.0)
+    plt.close(fig)
