@@ -46,6 +46,27 @@ PARAMS = dict(tau_m=20.0, e_l=-65.0, v_t=-50.0, delta_t=2.0, v_th=-30.0, v_reset
 MU, SIGMA, DT = 12.0, 4.0, 0.1
 
 
+def _cpu_ticks():
+    """(steal, total) jiffies of all CPUs from /proc/stat (Linux), or None elsewhere.
+
+    On a virtual machine the hypervisor may run other guests on our cores ("steal"); the
+    fraction stolen during a timing says how far it is from what the hardware can do.
+    """
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def _steal_since(t0):
+    t1 = _cpu_ticks()
+    if t0 is None or t1 is None or t1[1] == t0[1]:
+        return None
+    return (t1[0] - t0[0]) / (t1[1] - t0[1])
+
+
 def _best_of(fn, repeats):
     times, out = [], None
     for _ in range(repeats):
@@ -251,10 +272,15 @@ def main(argv=None):
     load0 = os.getloadavg()
     rows = []
 
+    ticks = [_cpu_ticks()]
+
     def add(tool, seconds, n_spikes, compile_s=None, note=""):
+        steal = _steal_since(ticks[0])
+        ticks[0] = _cpu_ticks()
         rows.append(dict(tool=tool, run_s=seconds, neuron_steps_per_s=work / seconds, n_spikes=n_spikes,
-                         compile_s=compile_s, note=note))
-        print(f"  {tool}: {seconds:.3f} s", flush=True)
+                         compile_s=compile_s, note=note, cpu_steal=steal))
+        print(f"  {tool}: {seconds:.3f} s" + ("" if steal is None else f" (CPU steal {100 * steal:.0f} %)"),
+              flush=True)
 
     import numba
 
@@ -296,11 +322,12 @@ def main(argv=None):
     ref = rows[0]["run_s"]
     print()
     print(f"{'tool':<52} {'run (s)':>8} {'Mneuron-steps/s':>16} {'x snnlib':>9} {'compile (s)':>12} "
-          f"{'spikes':>8}  note")
+          f"{'spikes':>8} {'steal':>6}  note")
     for r in rows:
         comp = "" if r["compile_s"] is None else f"{r['compile_s']:.2f}"
+        steal = "" if r["cpu_steal"] is None else f"{100 * r['cpu_steal']:.0f} %"
         print(f"{r['tool']:<52} {r['run_s']:>8.3f} {r['neuron_steps_per_s'] / 1e6:>16.1f} "
-              f"{r['run_s'] / ref:>9.2f} {comp:>12} {r['n_spikes']:>8}  {r['note']}")
+              f"{r['run_s'] / ref:>9.2f} {comp:>12} {r['n_spikes']:>8} {steal:>6}  {r['note']}")
     load1 = os.getloadavg()
     print(f"\nload average before/after: {load0[0]:.2f} / {load1[0]:.2f} on {os.cpu_count()} CPUs")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
