@@ -179,13 +179,16 @@ def _apply_operator(lo, hi, dv, u, out):
 
 
 @njit(cache=True)
-def _solve_shifted(lo, hi, dv, alpha, rhs, out, cp, dp):
-    """Thomas algorithm for (I - alpha A) out = rhs, A tridiagonal from lo/hi (jitted, no checking)."""
+def _solve_shifted(lo, hi, dv, alpha, rhs, out, cp, dp, eye=1.0):
+    """Thomas algorithm for (eye I - alpha A) out = rhs, A tridiagonal from lo/hi (jitted, no checking).
+
+    ``eye = 1`` gives an implicit time stage; ``eye = 0, alpha = 1`` solves -A out = rhs.
+    """
     n = rhs.size
     s = alpha / dv
     for i in range(n):
         a = -s * lo[i] if i > 0 else 0.0                    # sub-diagonal
-        b = 1.0 + s * (hi[i] + lo[i + 1])                   # diagonal (hi[0] = 0)
+        b = eye + s * (hi[i] + lo[i + 1])                   # diagonal (hi[0] = 0)
         c = -s * hi[i + 1] if i + 1 < n else 0.0            # super-diagonal
         if i == 0:
             cp[i] = c / b
@@ -307,21 +310,7 @@ def _stationary_discrete(lo, hi, dv, inj, out, cp, dp):
     A alone is non-singular (absorbing threshold), so u = -A^{-1} inj, one Thomas sweep on -A;
     mass conservation of the scheme then gives the outflux g^T u = 1 up to round-off.
     """
-    n = inj.size
-    for i in range(n):
-        a = -lo[i] / dv if i > 0 else 0.0
-        b = (hi[i] + lo[i + 1]) / dv
-        c = -hi[i + 1] / dv if i + 1 < n else 0.0
-        if i == 0:
-            cp[i] = c / b
-            dp[i] = inj[i] / b
-        else:
-            m = b - a * cp[i - 1]
-            cp[i] = c / m
-            dp[i] = (inj[i] - a * dp[i - 1]) / m
-    out[n - 1] = dp[n - 1]
-    for i in range(n - 2, -1, -1):
-        out[i] = dp[i] - cp[i] * out[i + 1]
+    _solve_shifted(lo, hi, dv, 1.0, inj, out, cp, dp, 0.0)
 
 
 # ---------------------------------------------------------------------------
