@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from numba import njit
 
 from . import _rng
 from ._random import kernel_seed
-from ._validation import check_array, check_bool, check_int, check_nonnegative, check_positive, check_scalar
+from ._validation import check_array, check_bool, check_int, check_positive, check_scalar
 from .models import check_model
 
 __all__ = ["PopulationResult", "simulate_population", "langevin_noise"]

@@ -132,7 +132,6 @@ def test_normalisation_and_moments_against_closed_form_density():
     for a, b in ((st.v[0], lif.v_reset), (lif.v_reset, lif.v_th)):
         v = np.linspace(a, b, 401)
         p = naive.fp_stationary_lif_density(lif.tau_m, lif.e_l, lif.v_th, lif.v_reset, lif.t_ref, mu, sigma, v)
-        from scipy.integrate import simpson
         u = v - lif.v_reset          # moments about v_reset (refractory neurons sit there)
         tot += simpson(p, x=v)
         m1 += simpson(u * p, x=v)

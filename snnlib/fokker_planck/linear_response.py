@@ -17,8 +17,6 @@ Fokker-Planck equation in the frequency domain (Richardson 2007, Phys Rev E
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 

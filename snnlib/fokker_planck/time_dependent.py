@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .._validation import check_array, check_nonnegative, check_positive, check_scalar
+from .._validation import check_array, check_positive, check_scalar
 from ..models import check_model
 
 __all__ = ["solve_density", "DensityEvolution"]
