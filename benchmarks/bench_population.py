@@ -95,12 +95,14 @@ _FIRST_CALL = textwrap.dedent("""
 """)
 
 
-def snnlib_start_times(repeats=2):
+def snnlib_start_times(repeats=5):
     """Import and first-call times in fresh processes, with an empty and with a filled numba cache.
 
     ``first_call_s`` is snnlib's own part (compiling, or loading from the cache, and running the
     kernels); numba's fixed start-up (its import, and the type registries it loads on the first
-    dispatch of any jitted function) is reported separately. Best of ``repeats`` each.
+    dispatch of any jitted function) is reported separately. The first-call times are the median
+    of ``repeats`` fresh processes (their spread on a shared VM is reported too); the start-up
+    parts the best of them.
     """
     code = _FIRST_CALL.format(params=PARAMS, mu=MU, sigma=SIGMA, dt=DT)
     cold, warm = [], []
@@ -112,9 +114,12 @@ def snnlib_start_times(repeats=2):
                                      check=True, cwd=ROOT)
                 out.append(json.loads(res.stdout.strip().splitlines()[-1]))
     best = lambda runs, key: min(r[key] for r in runs)  # noqa: E731
-    return {"cold_compile_s": best(cold, "first_call_s"), "warm_start_s": best(warm, "first_call_s"),
+    cold_s = sorted(r["first_call_s"] for r in cold)
+    warm_s = sorted(r["first_call_s"] for r in warm)
+    return {"cold_compile_s": float(np.median(cold_s)), "cold_compile_range_s": [cold_s[0], cold_s[-1]],
+            "warm_start_s": float(np.median(warm_s)), "warm_start_range_s": [warm_s[0], warm_s[-1]],
             "import_numba_s": best(warm, "import_numba_s"), "numba_startup_s": best(warm, "numba_startup_s"),
-            "import_snnlib_s": best(warm, "import_snnlib_s")}
+            "import_snnlib_s": best(warm, "import_snnlib_s"), "repeats": repeats}
 
 
 def snnlib_run(n_neurons, t_max, repeats, correction=True, threads=None):
@@ -287,9 +292,12 @@ def main(argv=None):
     print(f"workload: {n_neurons} EIF neurons, {t_max:g} ms, dt {DT} ms = {work:.2e} neuron-steps; "
           f"{n_threads} numba threads", flush=True)
     start = snnlib_start_times()
-    print(f"  snnlib first call: cold compile {start['cold_compile_s']:.2f} s, warm (cached) "
-          f"{start['warm_start_s']:.2f} s; import snnlib {start['import_snnlib_s']:.2f} s; numba's own "
-          f"import {start['import_numba_s']:.2f} s and start-up {start['numba_startup_s']:.2f} s")
+    lo, hi = start["cold_compile_range_s"]
+    wlo, whi = start["warm_start_range_s"]
+    print(f"  snnlib first call (median of {start['repeats']} fresh processes): cold compile "
+          f"{start['cold_compile_s']:.2f} s ({lo:.2f}-{hi:.2f}), warm (cached) {start['warm_start_s']:.2f} s "
+          f"({wlo:.2f}-{whi:.2f}); import snnlib {start['import_snnlib_s']:.2f} s; numba's own import "
+          f"{start['import_numba_s']:.2f} s and start-up {start['numba_startup_s']:.2f} s")
     t, ns = snnlib_run(n_neurons, t_max, args.repeats, threads=n_threads)
     add(f"snnlib ({n_threads} threads, bridge correction)", t, ns, start["cold_compile_s"],
         f"warm start {start['warm_start_s']:.2f} s")

@@ -19,6 +19,13 @@ neurons are split into blocks or threads:
   are finished by :func:`normal_slow`, which keeps drawing from the same
   neuron's stream.
 
+The small helpers (:func:`mix64`, :func:`next_u64`, :func:`uniform53`,
+:func:`exp_fast`) are numba *intrinsics*: their LLVM instructions are emitted
+straight into the calling kernel, so they cost no separate compilation (numba
+compiles each jitted helper on its own, ~0.1 s each, which added up to half of
+the first call of ``simulate_population``). They are callable from jitted code
+only.
+
 The pure-Python twins used by ``tests/naive.py`` live in that file and share
 only the tables ``ZIG_X`` and ``ZIG_F`` (data) with this module.
 """
@@ -30,6 +37,7 @@ import math
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
+from numba.core import cgutils
 from numba.extending import intrinsic
 
 __all__ = ["GAMMA", "ZIG_R", "ZIG_V", "ZIG_X", "ZIG_F", "mix64", "stream_states", "next_u64",
@@ -72,12 +80,34 @@ ZIG_X.setflags(write=False)
 ZIG_F.setflags(write=False)
 
 
-@njit(cache=True)
-def mix64(z):
-    """SplitMix64 finaliser of a uint64 (jitted, no checking)."""
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return z ^ (z >> _S31)
+def _u64(value):
+    """An LLVM i64 constant (the bits of a uint64)."""
+    return ir.Constant(ir.IntType(64), int(value))
+
+
+def _f64(value):
+    """An LLVM double constant."""
+    return ir.Constant(ir.DoubleType(), float(value))
+
+
+def _mix64_ir(builder, z):
+    """Emit the SplitMix64 finaliser of the i64 value ``z``: (z ^ z>>30) * M1, (z ^ z>>27) * M2,
+    z ^ z>>31, all modulo 2^64."""
+    z = builder.mul(builder.xor(z, builder.lshr(z, _u64(30))), _u64(_M1))
+    z = builder.mul(builder.xor(z, builder.lshr(z, _u64(27))), _u64(_M2))
+    return builder.xor(z, builder.lshr(z, _u64(31)))
+
+
+@intrinsic
+def mix64(typingctx, z):
+    """SplitMix64 finaliser of a uint64 (numba intrinsic, jitted code only)."""
+    if z != types.uint64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return _mix64_ir(builder, args[0])
+
+    return types.uint64(types.uint64), codegen
 
 
 def _mix64_np(z):
@@ -97,25 +127,46 @@ def stream_states(seed, n):
         return _mix64_np(np.uint64(seed) + i * GAMMA)
 
 
-@njit(cache=True)
-def next_u64(states, j):
-    """Advance stream ``j`` and return its next uint64 (jitted, no checking)."""
-    s = states[j] + GAMMA
-    states[j] = s
-    return mix64(s)
+@intrinsic
+def next_u64(typingctx, states, j):
+    """Advance stream ``j`` of the 1-D uint64 array ``states`` and return its next uint64
+    (numba intrinsic, jitted code only; no bounds check)."""
+    if not (isinstance(states, types.Array) and states.ndim == 1 and states.dtype == types.uint64
+            and states.mutable and isinstance(j, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        aryty, jty = signature.args
+        ary = context.make_array(aryty)(context, builder, args[0])
+        idx = context.cast(builder, args[1], jty, types.intp)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [idx])
+        s = builder.add(builder.load(ptr), _u64(GAMMA))
+        builder.store(s, ptr)
+        return _mix64_ir(builder, s)
+
+    return types.uint64(states, j), codegen
 
 
-@njit(cache=True)
-def uniform53(z):
-    """Uniform double in the open interval (0, 1) from the top 53 bits of ``z``."""
-    return (np.float64(z >> _S11) + 0.5) * _TWO_M53
+@intrinsic
+def uniform53(typingctx, z):
+    """Uniform double in the open interval (0, 1) from the top 53 bits of the uint64 ``z``:
+    ``(z >> 11) + 1/2`` times 2^-53 (numba intrinsic, jitted code only)."""
+    if z != types.uint64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        top = builder.uitofp(builder.lshr(args[0], _u64(11)), ir.DoubleType())
+        return builder.fmul(builder.fadd(top, _f64(0.5)), _f64(_TWO_M53))
+
+    return types.float64(types.uint64), codegen
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def normal_slow(states, j, z, zx, zf):
     """Finish a ziggurat draw whose fast path failed (jitted, no checking).
 
-    ``z`` is the uint64 that failed; further draws come from stream ``j``.
+    ``z`` is the uint64 that failed; further draws come from stream ``j``. Inlined into its
+    callers (numba IR), which compiles faster than a separate function.
     """
     neg = ((z >> _S8) & _ONE) == _ONE
     while True:
@@ -141,44 +192,42 @@ def normal_slow(states, j, z, zx, zf):
     return -x if neg else x
 
 
-@intrinsic
-def _bits_to_double(typingctx, bits):
-    """Reinterpret an int64 bit pattern as a float64 (LLVM bitcast)."""
-    sig = types.float64(types.int64)
-
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.DoubleType())
-
-    return sig, codegen
-
-
 _LOG2E = 1.4426950408889634
 _LN2_HI = 0.6931471803691238  # ln 2 split in two (Cody & Waite 1980) for an exact k*ln2_hi
 _LN2_LO = 1.9082149292705877e-10
+#: Coefficients of exp(r) on |r| <= ln2/2, highest degree first: the degree-10 polynomial that
+#: interpolates exp at the Chebyshev nodes of that interval (computed at 40 digits). Relative
+#: error < 4e-16; tests/test_montecarlo.py checks exp_fast against mpmath.
+_EXP_POLY = (2.7626426376580335e-07, 2.7640263790318923e-06, 2.4801504180837137e-05,
+             0.00019841170070971308, 0.0013888888932619635, 0.008333333385825085,
+             0.04166666666657277, 0.16666666666553953, 0.5000000000000006, 1.0000000000000069,
+             1.0)
 
 
-@njit(cache=True)
-def exp_fast(x):
-    """exp(x) for -700 < x < 700 to ~2 ulp, in a form LLVM can vectorise (jitted, no checking).
+@intrinsic
+def exp_fast(typingctx, x):
+    """exp(x) for -700 < x < 700 to ~2 ulp, in a form LLVM can vectorise (numba intrinsic,
+    jitted code only).
 
-    Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-10 polynomial (coefficients
-    from interpolation at the Chebyshev nodes of that interval, computed at 40 digits; relative
-    error < 4e-16, checked in the tests against mpmath) and 2^k built from its bits.
+    Cody-Waite reduction x = k ln2 + r with k = floor(x / ln2 + 1/2), so |r| <= ln2/2; the
+    polynomial ``_EXP_POLY`` in r by Horner's rule; 2^k built from its bits. No branches and no
+    library call, so a loop over neurons that calls it vectorises.
     """
-    k = math.floor(x * _LOG2E + 0.5)
-    r = (x - k * _LN2_HI) - k * _LN2_LO
-    p = 2.7626426376580335e-07
-    p = p * r + 2.7640263790318923e-06
-    p = p * r + 2.4801504180837137e-05
-    p = p * r + 0.00019841170070971308
-    p = p * r + 0.0013888888932619635
-    p = p * r + 0.008333333385825085
-    p = p * r + 0.04166666666657277
-    p = p * r + 0.16666666666553953
-    p = p * r + 0.5000000000000006
-    p = p * r + 1.0000000000000069
-    p = p * r + 1.0
-    return p * _bits_to_double((np.int64(k) + 1023) << 52)
+    if x != types.float64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        x = args[0]
+        floor = builder.module.declare_intrinsic("llvm.floor", [ir.DoubleType()])
+        k = builder.call(floor, [builder.fadd(builder.fmul(x, _f64(_LOG2E)), _f64(0.5))])
+        r = builder.fsub(builder.fsub(x, builder.fmul(k, _f64(_LN2_HI))), builder.fmul(k, _f64(_LN2_LO)))
+        p = _f64(_EXP_POLY[0])
+        for c in _EXP_POLY[1:]:
+            p = builder.fadd(builder.fmul(p, r), _f64(c))
+        bits = builder.shl(builder.add(builder.fptosi(k, ir.IntType(64)), _u64(1023)), _u64(52))
+        return builder.fmul(p, builder.bitcast(bits, ir.DoubleType()))
+
+    return types.float64(types.float64), codegen
 
 
 def standard_normals(seed, n_streams, n_draws):

@@ -23,9 +23,13 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import numpy as np
 import numba
-from numba import njit
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+from numba.np.arrayobj import populate_array
+from numba.np.numpy_support import from_dtype
 
 from . import _rng
 from ._random import kernel_seed
@@ -131,92 +135,131 @@ class PopulationResult:
 # ------------------------------------------------------------------------------------------------
 # Kernels
 # ------------------------------------------------------------------------------------------------
-@njit(cache=True, fastmath={"contract", "arcp", "nsz"})
-def _em_step(x, a, e_l, mu, psi, s, xi):
-    """One Euler-Maruyama step of the membrane equation (jitted, no checking): returns
-    ``x + a (e_l - x + psi + mu) + s xi`` with ``a = dt / tau_m``, ``s = sigma sqrt(2 dt / tau_m)``."""
-    return x + a * (e_l - x + psi + mu) + s * xi
+#: dtypes of the work arrays of one block, in the order ``_block_arrays`` returns them:
+#: vv, rr, st, mb, sb, ib, zb, wx, wx1, xo, q, flag (see ``_make_run_blocks``).
+_WORK_DTYPES = ("f8", "i8", "u8", "f8", "f8", "f8", "u8", "f8", "f8", "f8", "f8", "i8")
 
 
-@njit(cache=True, nogil=True, fastmath={"contract", "arcp", "nsz"})
-def _run_blocks(b0, b1, v, refr, states, mu, sig_step, inv2var, mu_t, has_mu_t, a, e_l, v_th, v_reset,
-                n_ref, psi_c, v_t, inv_delta, correction, n0, n1, sp_step, sp_id, sp_count,
-                rec_row, v_rec, hist, h_lo, h_inv_w, hist_start, zx, zx1, zf):
-    """Integrate blocks ``b0 .. b1 - 1`` of ``_BLOCK`` neurons each from step ``n0`` to ``n1``,
-    releasing the GIL (jitted, no checking).
+@intrinsic
+def _block_arrays(typingctx):
+    """The work arrays of one block: a tuple of ``len(_WORK_DTYPES)`` C-contiguous arrays of
+    ``_BLOCK`` 8-byte elements, carved at fixed offsets out of one allocation (numba intrinsic,
+    jitted code only).
 
-    One function, not a loop calling a per-block kernel, and element loops instead of slice
-    copies: both keep the cold compile short.
-
-    The block's state lives in local arrays so that the loops over its lanes vectorise. Per step:
-    (1) SplitMix64 draws (vectorised) and ziggurat table look-ups (scalar: LLVM does not vectorise
-    these gathers); (2) ziggurat fast path, Euler-Maruyama update, refractory hold, threshold and
-    bridge test in one vectorised pass; (3) rare scalar fix-ups: lanes whose fast path was
-    rejected get their normal from ``normal_slow`` (same stream) and redo the step; lanes that
-    crossed or came close to threshold fire (bridge uniform from the lane's own stream). Spikes
-    go to the block's row of the buffers; ``sp_count`` keeps counting past the capacity so the
-    caller can detect overflow.
+    Emitted straight into the kernel: ``np.empty`` would compile a separate implementation for
+    each dtype (~0.1 s each on a first call). From one allocation at constant offsets LLVM can
+    tell that the arrays do not overlap, so the lane loops vectorise without run-time alias
+    checks, and their constant length leaves no remainder loops. Each array holds a reference
+    to the shared memory, which is freed with the last of them.
     """
-    n = v.size
-    cap = sp_step.shape[1]
-    n_bins = hist.shape[1]
-    do_hist = n_bins > 0
-    use_bridge = 1 if correction else 0
-    is_eif = psi_c != 0.0
-    for b in range(b0, b1):
-        lo = b * _BLOCK
-        m = min(n, lo + _BLOCK) - lo
-        # fresh per-block arrays (LLVM then knows they do not alias, and vectorises the lane
-        # loops), filled by element loops (slice copies cost seconds of extra compile time)
-        vv = np.empty(m)
-        rr = np.empty(m, dtype=np.int64)
-        st = np.empty(m, dtype=np.uint64)
-        mb = np.empty(m)
-        sb = np.empty(m)
-        ib = np.empty(m)
-        zb = np.empty(m, dtype=np.uint64)
-        wx = np.empty(m)
-        wx1 = np.empty(m)
-        xo = np.empty(m)
-        q = np.empty(m)
-        flag = np.empty(m, dtype=np.int64)
-        rec_lanes = np.empty(m, dtype=np.int64)
-        n_rec = 0
-        for l in range(m):
-            vv[l] = v[lo + l]
-            rr[l] = refr[lo + l]
-            st[l] = states[lo + l]
-            mb[l] = mu[lo + l]
-            sb[l] = sig_step[lo + l]
-            ib[l] = inv2var[lo + l]
-            if rec_row[lo + l] >= 0:
-                rec_lanes[n_rec] = l
-                n_rec += 1
-        cnt = sp_count[b]
-        for k in range(n0, n1):
-            mt = mu_t[k] if has_mu_t else 0.0
-            # (1) SplitMix64 draws (vectorised) and ziggurat table look-ups (scalar)
-            for l in range(m):
-                s = st[l] + _rng.GAMMA
-                st[l] = s
-                zb[l] = _rng.mix64(s)
-            for l in range(m):
-                i = zb[l] & _MASK8
-                wx[l] = zx[i]
-                wx1[l] = zx1[i]
-            # (2) ziggurat fast path, Euler-Maruyama step, refractory hold and crossing tests in one
-            # vectorised pass; flag bits: 1 crossed or near threshold, 2 fast path rejected (the
-            # step is redone in (3)), 4 rejected while refractory
-            nflag = 0
-            if is_eif:
+    arrtys = [types.Array(from_dtype(np.dtype(k)), 1, "C") for k in _WORK_DTYPES]
+    tupty = types.Tuple(arrtys)
+
+    def codegen(context, builder, signature, args):
+        intp = lambda value: context.get_constant(types.intp, value)  # noqa: E731
+        meminfo = context.nrt.meminfo_alloc_aligned(builder, intp(8 * _BLOCK * len(arrtys)), 64)
+        base = builder.bitcast(context.nrt.meminfo_data(builder, meminfo), ir.IntType(64).as_pointer())
+        out = []
+        for k, aty in enumerate(arrtys):
+            ary = context.make_array(aty)(context, builder)
+            data = builder.bitcast(builder.gep(base, [intp(k * _BLOCK)]),
+                                   context.get_data_type(aty.dtype).as_pointer())
+            populate_array(ary, data=data, shape=[intp(_BLOCK)], strides=[intp(8)], itemsize=intp(8),
+                           meminfo=meminfo)
+            if k > 0:  # the allocation came with one reference; one more per further array
+                context.nrt.incref(builder, aty, ary._getvalue())
+            out.append(ary._getvalue())
+        return context.make_tuple(builder, tupty, out)
+
+    return tupty(), codegen
+
+
+def _make_run_blocks(eif, drive, record, histogram):
+    """Build the kernel for one combination of features (called once per combination).
+
+    The four flags are closure constants, so numba prunes the branches of the features a call
+    does not use before typing them, and a first call compiles only what it needs (about 0.5 s
+    less than a kernel with every feature, out of ~2.5 s, on the 2-core machine of
+    benchmarks/README.md). numba caches each combination on disk separately (its cache key
+    includes the closure's values).
+
+    Parameters
+    ----------
+    eif : bool
+        Exponential term psi(V) = delta_t exp((V - v_t) / delta_t) (EIF) or none (LIF).
+    drive : bool
+        Time-dependent input ``mu_t`` added to every neuron's ``mu``.
+    record : bool
+        Voltage traces of the neurons with ``rec_row >= 0`` are written to ``v_rec``.
+    histogram : bool
+        Non-refractory voltages are counted into ``hist`` from step ``hist_start`` on.
+    """
+
+    @njit(cache=True, nogil=True, fastmath={"contract", "arcp", "nsz"})
+    def run_blocks(b0, b1, n_neurons, v, refr, states, mu, sig_step, inv2var, mu_t, a, e_l, v_th,
+                   v_reset, n_ref, psi_c, v_t, inv_delta, correction, n0, n1, sp_step, sp_id, sp_count,
+                   rec_row, v_rec, hist, h_lo, h_inv_w, hist_start, zx, zx1, zf):
+        """Integrate blocks ``b0 .. b1 - 1`` of ``_BLOCK`` neurons each from step ``n0`` to
+        ``n1``, releasing the GIL (jitted, no checking).
+
+        The per-neuron arrays are padded to a whole number of blocks; the padding lanes are
+        inert (no noise, at a stable fixed point below threshold), never fire and are never
+        recorded. The block's state lives in local work arrays of ``_BLOCK`` lanes (see
+        ``_block_arrays``), so that the loops over the lanes vectorise. Per step: (1) SplitMix64 draws (vectorised) and ziggurat table look-ups
+        (scalar: LLVM does not vectorise these gathers); (2) ziggurat fast path, Euler-Maruyama
+        update, refractory hold, threshold and bridge test in one vectorised pass; (3) rare
+        scalar fix-ups: lanes whose fast path was rejected get their normal from ``normal_slow``
+        (same stream) and redo the step; lanes that crossed or came close to threshold fire
+        (bridge uniform from the lane's own stream). Spikes go to the block's row of the
+        buffers; ``sp_count`` keeps counting past the capacity so the caller can detect
+        overflow. Element loops, not slice copies: numba's error path for a slice assignment
+        costs seconds of compile time.
+        """
+        cap = sp_step.shape[1]
+        use_bridge = 1 if correction else 0
+        for b in range(b0, b1):
+            lo = b * _BLOCK
+            m = _BLOCK if lo + _BLOCK <= n_neurons else n_neurons - lo  # real lanes of this block
+            vv, rr, st, mb, sb, ib, zb, wx, wx1, xo, q, flag = _block_arrays()
+            for l in range(_BLOCK):
+                vv[l] = v[lo + l]
+                rr[l] = refr[lo + l]
+                st[l] = states[lo + l]
+                mb[l] = mu[lo + l]
+                sb[l] = sig_step[lo + l]
+                ib[l] = inv2var[lo + l]
+            if record:
+                rec_lanes = np.empty(_BLOCK, dtype=np.int64)
+                n_rec = 0
                 for l in range(m):
+                    if rec_row[lo + l] >= 0:
+                        rec_lanes[n_rec] = l
+                        n_rec += 1
+            cnt = sp_count[b]
+            for k in range(n0, n1):
+                mt = mu_t[k] if drive else 0.0
+                # (1) SplitMix64 draws (vectorised) and ziggurat table look-ups (scalar)
+                for l in range(_BLOCK):
+                    s = st[l] + _rng.GAMMA
+                    st[l] = s
+                    zb[l] = _rng.mix64(s)
+                for l in range(_BLOCK):
+                    i = zb[l] & _MASK8
+                    wx[l] = zx[i]
+                    wx1[l] = zx1[i]
+                # (2) ziggurat fast path, Euler-Maruyama step (Kloeden & Platen 1992, 10.2),
+                # refractory hold and crossing tests in one vectorised pass; flag bits: 1 crossed
+                # or near threshold, 2 fast path rejected (the step is redone in (3)), 4 rejected
+                # while refractory
+                nflag = 0
+                for l in range(_BLOCK):
                     z = zb[l]
                     gx = np.float64(z >> _S11) * _TWO_M53 * wx[l]
                     gl = (1.0 - 2.0 * np.float64((z >> _S8) & _ONE)) * gx
                     x = vv[l]
                     xo[l] = x
-                    psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta)
-                    xn = _em_step(x, a, e_l, mb[l] + mt, psi, sb[l], gl)
+                    psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta) if eif else 0.0
+                    xn = x + a * (e_l - x + psi + mb[l] + mt) + sb[l] * gl
                     held = rr[l] > 0
                     xn = v_reset if held else xn
                     rr[l] = rr[l] - 1 if held else 0
@@ -228,69 +271,65 @@ def _run_blocks(b0, b1, v, refr, states, mu, sig_step, inv2var, mu_t, has_mu_t, 
                     vv[l] = xn
                     flag[l] = f
                     nflag += f
-            else:  # LIF: the same without the exponential
-                for l in range(m):
-                    z = zb[l]
-                    gx = np.float64(z >> _S11) * _TWO_M53 * wx[l]
-                    gl = (1.0 - 2.0 * np.float64((z >> _S8) & _ONE)) * gx
-                    x = vv[l]
-                    xo[l] = x
-                    xn = _em_step(x, a, e_l, mb[l] + mt, 0.0, sb[l], gl)
-                    held = rr[l] > 0
-                    xn = v_reset if held else xn
-                    rr[l] = rr[l] - 1 if held else 0
-                    qq = (v_th - x) * (v_th - xn) * ib[l]
-                    q[l] = qq
-                    bb = 0 if gx < wx1[l] else 2
-                    f = (1 if xn >= v_th else 0) | (use_bridge if (qq < _Q_MAX) & (not held) else 0) | bb \
-                        | (2 * bb if held else 0)
-                    vv[l] = xn
-                    flag[l] = f
-                    nflag += f
-            # (3) rare scalar fix-ups: rejected normals (slow path from the same stream, step redone),
-            # spikes at grid points, and Brownian-bridge crossings between grid points
-            if nflag > 0:
-                for l in range(m):
-                    f = flag[l]
-                    if f == 0:
-                        continue
-                    if f & 2:
-                        gl = _rng.normal_slow(st, l, zb[l], zx, zf)
-                        if f & 4:
-                            continue  # refractory: V stays at v_reset whatever the noise
-                        x = xo[l]
-                        psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta) if is_eif else 0.0
-                        xn = _em_step(x, a, e_l, mb[l] + mt, psi, sb[l], gl)
-                        vv[l] = xn
-                        q[l] = (v_th - x) * (v_th - xn) * ib[l]
-                    fire = vv[l] >= v_th
-                    if not fire and correction and q[l] < _Q_MAX:
-                        u = _rng.uniform53(_rng.next_u64(st, l))
-                        fire = u < math.exp(-q[l])
-                    if fire:
-                        if cnt < cap:
-                            sp_step[b, cnt] = k
-                            sp_id[b, cnt] = lo + l
-                        cnt += 1
-                        vv[l] = v_reset
-                        rr[l] = n_ref
-            for r in range(n_rec):
-                l = rec_lanes[r]
-                v_rec[rec_row[lo + l], k + 1] = vv[l]
-            if do_hist and k + 1 >= hist_start:
-                for l in range(m):
-                    if rr[l] == 0:
-                        j = int(math.floor((vv[l] - h_lo) * h_inv_w))
-                        if j < 0 or j >= n_bins - 1:
-                            j = n_bins - 1  # last column collects the samples outside the edges
-                        hist[b, j] += 1
-        sp_count[b] = cnt
-        # element loops, not slice assignment: numba's shape-mismatch error path for an array
-        # assigned to a slice costs seconds of compile time (string formatting)
-        for l in range(m):
-            v[lo + l] = vv[l]
-            refr[lo + l] = rr[l]
-            states[lo + l] = st[l]
+                # (3) rare scalar fix-ups of the real lanes: rejected normals (slow path from the
+                # same stream, step redone), spikes at grid points, and Brownian-bridge crossings
+                # between grid points
+                if nflag > 0:
+                    for l in range(m):
+                        f = flag[l]
+                        if f == 0:
+                            continue
+                        if f & 2:
+                            gl = _rng.normal_slow(st, l, zb[l], zx, zf)
+                            if f & 4:
+                                continue  # refractory: V stays at v_reset whatever the noise
+                            x = xo[l]
+                            psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta) if eif else 0.0
+                            xn = x + a * (e_l - x + psi + mb[l] + mt) + sb[l] * gl
+                            vv[l] = xn
+                            q[l] = (v_th - x) * (v_th - xn) * ib[l]
+                        fire = vv[l] >= v_th
+                        if not fire and correction and q[l] < _Q_MAX:
+                            u = _rng.uniform53(_rng.next_u64(st, l))
+                            fire = u < math.exp(-q[l])
+                        if fire:
+                            if cnt < cap:
+                                sp_step[b, cnt] = k
+                                sp_id[b, cnt] = lo + l
+                            cnt += 1
+                            vv[l] = v_reset
+                            rr[l] = n_ref
+                if record:
+                    for r in range(n_rec):
+                        l = rec_lanes[r]
+                        v_rec[rec_row[lo + l], k + 1] = vv[l]
+                if histogram:
+                    if k + 1 >= hist_start:
+                        n_bins = hist.shape[1]
+                        for l in range(m):
+                            if rr[l] == 0:
+                                j = int(math.floor((vv[l] - h_lo) * h_inv_w))
+                                if j < 0 or j >= n_bins - 1:
+                                    j = n_bins - 1  # last column collects the samples outside the edges
+                                hist[b, j] += 1
+            sp_count[b] = cnt
+            for l in range(_BLOCK):
+                v[lo + l] = vv[l]
+                refr[lo + l] = rr[l]
+                states[lo + l] = st[l]
+
+    return run_blocks
+
+
+_KERNELS = {}
+
+
+def _run_blocks_kernel(eif, drive, record, histogram):
+    """The kernel for this combination of features, built on first use."""
+    key = (bool(eif), bool(drive), bool(record), bool(histogram))
+    if key not in _KERNELS:
+        _KERNELS[key] = _make_run_blocks(*key)
+    return _KERNELS[key]
 
 
 _POOL = {}
@@ -305,19 +344,19 @@ def _thread_pool(n_threads):
     return _POOL[n_threads]
 
 
-def _run_chunk(pool, n_threads, n_blocks, *args):
+def _run_chunk(kernel, pool, n_threads, n_blocks, *args):
     """Split the blocks into ``n_threads`` contiguous ranges and run them on the thread pool.
 
     Each block depends only on its own neurons' streams and writes only its own rows, so the
     result is the same for any number of threads.
     """
     if n_threads <= 1 or n_blocks == 1:
-        _run_blocks(0, n_blocks, *args)
+        kernel(0, n_blocks, *args)
         return
     bounds = np.linspace(0, n_blocks, min(n_threads, n_blocks) + 1).round().astype(np.int64)
-    futures = [pool.submit(_run_blocks, int(bounds[i]), int(bounds[i + 1]), *args)
+    futures = [pool.submit(kernel, int(bounds[i]), int(bounds[i + 1]), *args)
                for i in range(1, bounds.size - 1)]
-    _run_blocks(int(bounds[0]), int(bounds[1]), *args)
+    kernel(int(bounds[0]), int(bounds[1]), *args)
     for f in futures:
         f.result()
 
@@ -529,14 +568,12 @@ def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None
                       f"using {n_ref * dt:g} ms", RuntimeWarning, stacklevel=2)
 
     if mu_t is None:
-        mu_t_arr = np.zeros(1)
-        has_mu_t = False
+        mu_t_arr = np.zeros(1)  # not read: the kernel without drive is built
     else:
         mu_t_arr = check_array(mu_t, "mu_t", ndim=1, unit="mV")
         if mu_t_arr.size != n_steps:
             raise ValueError(f"mu_t must have shape (n_steps,) = ({n_steps},) with n_steps = t_max / dt, "
                              f"got shape {mu_t_arr.shape}")
-        has_mu_t = True
 
     if v0 is None:
         v = np.full(n_neurons, model.v_reset)
@@ -590,14 +627,25 @@ def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None
 
     ks = kernel_seed(seed)
     states = _rng.stream_states(ks, n_neurons)
-    refr = np.zeros(n_neurons, dtype=np.int64)
     sig_step = sig_arr * math.sqrt(2.0 * dt / tau)
     with np.errstate(divide="ignore"):
         inv2var = np.where(sig_step > 0, 2.0 / np.where(sig_step > 0, sig_step, 1.0) ** 2, _INV_VAR_NO_NOISE)
     if model.kind == "eif":
         psi_c, v_t, inv_delta = model.delta_t, model.v_t, 1.0 / model.delta_t
+        v_pad = min(model.v_reset, model.v_t - model.delta_t)
     else:
         psi_c, v_t, inv_delta = 0.0, 0.0, 0.0
+        v_pad = model.v_reset
+    # Pad the per-neuron arrays to whole blocks with inert lanes: no noise, and a mean input that
+    # makes v_pad (below v_t, so the EIF's upswing cannot start) a stable fixed point.
+    n_pad = n_blocks * _BLOCK - n_neurons
+    v = np.concatenate([v, np.full(n_pad, v_pad)])
+    refr = np.zeros(n_blocks * _BLOCK, dtype=np.int64)
+    states = np.concatenate([states, np.zeros(n_pad, dtype=np.uint64)])
+    mu_arr = np.concatenate([mu_arr, np.full(n_pad, v_pad - model.e_l - float(model.psi(v_pad)))])
+    sig_step = np.concatenate([sig_step, np.zeros(n_pad)])
+    inv2var = np.concatenate([inv2var, np.full(n_pad, _INV_VAR_NO_NOISE)])
+    rec_row = np.concatenate([rec_row, np.full(n_pad, -1, dtype=np.int64)])
 
     chunk = max(1, min(n_steps, _CHUNK_WORK // n_neurons))
     est_seconds = 5e-9 * n_neurons * n_steps
@@ -607,6 +655,7 @@ def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None
 
         bar = tqdm(total=n_steps, unit="step", desc="simulate_population", leave=False)
     cap = max(16, int(min(_BLOCK, n_neurons) * chunk * dt * _S_PER_MS * 100.0) + 16)  # ~100 Hz per neuron
+    kernel = _run_blocks_kernel(model.kind == "eif", mu_t is not None, rec_ids is not None, edges is not None)
     n_threads = numba.get_num_threads()
     pool = _thread_pool(n_threads)
     steps_out, ids_out = [], []
@@ -619,10 +668,10 @@ def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None
                 sp_step = np.empty((n_blocks, cap), dtype=np.int64)
                 sp_id = np.empty((n_blocks, cap), dtype=np.int64)
                 sp_count = np.zeros(n_blocks, dtype=np.int64)
-                _run_chunk(pool, n_threads, n_blocks, v, refr, states, mu_arr, sig_step, inv2var, mu_t_arr,
-                           has_mu_t, dt / tau, model.e_l, model.v_th, model.v_reset, n_ref, psi_c, v_t,
-                           inv_delta, threshold_correction, n0, n1, sp_step, sp_id, sp_count, rec_row, v_rec,
-                           hist, h_lo, h_inv_w, hist_start, _rng.ZIG_X, _ZIG_X1, _rng.ZIG_F)
+                _run_chunk(kernel, pool, n_threads, n_blocks, n_neurons, v, refr, states, mu_arr, sig_step,
+                           inv2var, mu_t_arr, dt / tau, model.e_l, model.v_th, model.v_reset, n_ref, psi_c,
+                           v_t, inv_delta, threshold_correction, n0, n1, sp_step, sp_id, sp_count, rec_row,
+                           v_rec, hist, h_lo, h_inv_w, hist_start, _rng.ZIG_X, _ZIG_X1, _rng.ZIG_F)
                 if sp_count.max(initial=0) <= cap:
                     break
                 # buffer overflow: restore the chunk's start state and rerun with room for all spikes

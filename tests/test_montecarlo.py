@@ -94,6 +94,8 @@ CASES = {
     "per-neuron": (LIF, np.linspace(8.0, 20.0, 70), np.linspace(0.0, 5.0, 70), True, None),
     "high-rate": (snnlib.LIF(t_ref=0.5), 60.0, 3.0, True, None),  # overflows the first spike buffer
     "step-input": (EIF, 5.0, 3.0, True, "step"),
+    # reset above v_t - delta_t: the inert padding lanes of the partial block sit at v_t - delta_t
+    "eif-high-reset": (snnlib.EIF(v_reset=-49.0), 12.0, 4.0, True, None),
 }
 
 
@@ -294,6 +296,41 @@ def test_same_seed_same_result_and_thread_count_independence():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent)
     assert out.stdout.strip() == _digest(one)
+
+
+@pytest.mark.parametrize("model", [LIF, EIF], ids=["lif", "eif"])
+def test_each_neuron_is_independent_of_the_population_size(model):
+    # one stream per neuron and inert padding lanes: neuron i's spikes and trace do not depend on
+    # how many neurons are simulated with it (here 3, a partial block, and 67, one more block)
+    kw = dict(t_max=300.0, seed=4, record_v=[0, 2], v_hist=np.linspace(-80.0, -30.0, 11))
+    small = simulate_population(model, 12.0, 4.0, n_neurons=3, **kw)
+    big = simulate_population(model, 12.0, 4.0, n_neurons=67, **kw)
+    first = big.spike_ids < 3
+    assert small.n_spikes > 0
+    np.testing.assert_array_equal(small.spike_ids, big.spike_ids[first])
+    np.testing.assert_array_equal(small.spike_times, big.spike_times[first])
+    np.testing.assert_array_equal(small.v, big.v)
+
+
+def test_kernel_frees_its_work_memory():
+    # the per-block work arrays share one NRT allocation (montecarlo._block_arrays, reference
+    # counts by hand): every allocation the kernels make must be freed by the time the call
+    # returns. numba counts them only with NUMBA_NRT_STATS=1, hence a subprocess.
+    code = ("import numpy as np, snnlib; from numba.core.runtime import rtsys\n"
+            "for m in (snnlib.LIF(), snnlib.EIF()):\n"
+            "    snnlib.simulate_population(m, 12.0, 4.0, n_neurons=70, t_max=20.0, seed=1)\n"
+            "a = rtsys.get_allocation_stats()\n"
+            "for m in (snnlib.LIF(), snnlib.EIF()):\n"
+            "    snnlib.simulate_population(m, 12.0, 4.0, n_neurons=200, t_max=50.0, seed=2, record_v=[3],\n"
+            "                               v_hist=np.linspace(-70.0, -40.0, 7), mu_t=np.zeros(500))\n"
+            "b = rtsys.get_allocation_stats()\n"
+            "print(b.mi_alloc - a.mi_alloc, b.mi_free - a.mi_free)")
+    env = {**os.environ, "NUMBA_NRT_STATS": "1", "SNNLIB_PROGRESS": "0"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent)
+    allocated, freed = map(int, out.stdout.split())
+    assert allocated >= 2 * 4  # at least one work allocation per block (4 blocks of 64 lanes)
+    assert freed == allocated
 
 
 def test_generator_seed_is_accepted():
