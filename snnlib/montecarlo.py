@@ -202,18 +202,18 @@ def _make_run_blocks(eif, drive, record, histogram):
         """Integrate blocks ``b0 .. b1 - 1`` of ``_BLOCK`` neurons each from step ``n0`` to
         ``n1``, releasing the GIL (jitted, no checking).
 
-        The per-neuron arrays are padded to a whole number of blocks; the padding lanes are
-        inert (no noise, at a stable fixed point below threshold), never fire and are never
-        recorded. The block's state lives in local work arrays of ``_BLOCK`` lanes (see
-        ``_block_arrays``), so that the loops over the lanes vectorise. Per step: (1) SplitMix64 draws (vectorised) and ziggurat table look-ups
-        (scalar: LLVM does not vectorise these gathers); (2) ziggurat fast path, Euler-Maruyama
-        update, refractory hold, threshold and bridge test in one vectorised pass; (3) rare
-        scalar fix-ups: lanes whose fast path was rejected get their normal from ``normal_slow``
-        (same stream) and redo the step; lanes that crossed or came close to threshold fire
-        (bridge uniform from the lane's own stream). Spikes go to the block's row of the
-        buffers; ``sp_count`` keeps counting past the capacity so the caller can detect
-        overflow. Element loops, not slice copies: numba's error path for a slice assignment
-        costs seconds of compile time.
+        The per-neuron arrays are padded to a whole number of blocks; the padding lanes are inert
+        (no noise, at a stable fixed point below threshold), never fire and are never recorded. The
+        block's state lives in local work arrays of ``_BLOCK`` lanes (see ``_block_arrays``), so
+        that the loops over the lanes vectorise. Per step: (1) SplitMix64 draws (vectorised) and
+        ziggurat table look-ups (scalar: LLVM does not vectorise these gathers); (2) ziggurat fast
+        path, Euler-Maruyama update, refractory hold, threshold and bridge test in one vectorised
+        pass; (3) rare scalar fix-ups: lanes whose fast path was rejected get their normal from
+        ``normal_slow`` (same stream) and redo the step; lanes that crossed or came close to
+        threshold fire (bridge uniform from the lane's own stream). Spikes go to the block's row of
+        the buffers; ``sp_count`` keeps counting past the capacity so the caller can detect
+        overflow. Element loops, not slice copies: numba's error path for a slice assignment costs
+        seconds of compile time.
         """
         cap = sp_step.shape[1]
         use_bridge = 1 if correction else 0

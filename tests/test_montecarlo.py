@@ -312,6 +312,34 @@ def test_each_neuron_is_independent_of_the_population_size(model):
     np.testing.assert_array_equal(small.v, big.v)
 
 
+_VARIANTS_CODE = """
+import hashlib, numpy as np, snnlib
+out = []
+lif, eif = snnlib.LIF(), snnlib.EIF()
+for model, kw in ((lif, {}), (eif, {}), (eif, {"record_v": [1]}),
+                  (lif, {"v_hist": np.linspace(-80.0, -40.0, 9), "mu_t": np.full(1000, 1.0)})):
+    r = snnlib.simulate_population(model, 12.0, 4.0, n_neurons=70, t_max=100.0, seed=3, **kw)
+    h = hashlib.sha256(r.spike_times.tobytes() + r.spike_ids.tobytes())
+    if r.v is not None:
+        h.update(r.v.tobytes())
+    if r.v_hist_density is not None:
+        h.update(r.v_hist_density.tobytes())
+    out.append(h.hexdigest()[:16])
+print(" ".join(out))
+"""
+
+
+def test_cached_kernels_are_the_right_variants(tmp_path):
+    # one kernel per (model, drive, record, histogram) combination, all from one closure and
+    # cached on disk under one name: a second process must load the right one for each call
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "SNNLIB_PROGRESS": "0"}
+    runs = [subprocess.run([sys.executable, "-c", _VARIANTS_CODE], env=env, capture_output=True, text=True,
+                           check=True, cwd=Path(__file__).parent).stdout.split() for _ in range(2)]
+    assert len(set(runs[0])) == 4  # different results for different features
+    assert runs[1] == runs[0]      # compiled in the first process, loaded from the cache in the second
+    assert any(tmp_path.rglob("*.nbc"))
+
+
 def test_kernel_frees_its_work_memory():
     # the per-block work arrays share one NRT allocation (montecarlo._block_arrays, reference
     # counts by hand): every allocation the kernels make must be freed by the time the call
