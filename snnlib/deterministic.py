@@ -12,7 +12,7 @@ Burkitt 2006) everything is in closed form; for the EIF
 (:math:`\psi(V) = \Delta_T e^{(V - V_T)/\Delta_T}`; Fourcaud-Trocme et al. 2003)
 the time from reset to threshold is the integral
 :math:`T = \tau_m\int_{V_\mathrm{reset}}^{V_\mathrm{th}} dV / (E_L - V + \psi(V) + \mu)`,
-computed by adaptive Gauss-Kronrod quadrature.
+computed by adaptive Gauss-Kronrod quadrature (``snnlib._quad``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from ._quad import _adaptive_gk15
 from ._validation import check_array, check_bool, check_positive, check_scalar
 from .models import EIF, LIF, check_model
 
@@ -32,20 +33,9 @@ __all__ = ["lif_trajectory", "lif_isi", "lif_fi_curve", "rheobase", "eif_fi_curv
 #: Rates are computed in 1/ms (time unit of the library) and reported in Hz.
 _HZ_PER_INV_MS = 1000.0
 
-# Gauss-Kronrod 7-15 nodes and weights (Piessens et al. 1983, QUADPACK qk15).
-_XGK = np.array([0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-                 0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-                 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-                 0.207784955007898467600689403773245, 0.0])
-_WGK = np.array([0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-                 0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-                 0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-                 0.204432940075298892414161999234649, 0.209482141084727828012999174891714])
-_WG = np.array([0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-                0.381830050505118944950369775488975, 0.417959183673469387755102040816327])
+# Local relative error target of the adaptive quadrature: a panel is accepted when
+# |K15 - G7| <= _RTOL K15, with no absolute floor (atol = 0.0; the integrand is positive).
 _RTOL = 1e-11
-_MAX_DEPTH = 60
-_MAX_PANELS = 20000
 
 
 # ---------------------------------------------------------------------------
@@ -280,59 +270,9 @@ def _eif_inv_drift(x, eps, delta_t):
 
 
 @njit(cache=True)
-def _gk15(a, b, eps, delta_t):
-    """One Gauss-Kronrod 7-15 panel of _eif_inv_drift; jitted, no checking."""
-    half = 0.5 * (b - a)
-    mid = 0.5 * (a + b)
-    f = _eif_inv_drift(mid, eps, delta_t)
-    kron = _WGK[7] * f
-    gauss = _WG[3] * f
-    for i in range(7):
-        d = half * _XGK[i]
-        f = _eif_inv_drift(mid - d, eps, delta_t) + _eif_inv_drift(mid + d, eps, delta_t)
-        kron += _WGK[i] * f
-        if i % 2 == 1:
-            gauss += _WG[i // 2] * f
-    return kron * half, gauss * half
-
-
-@njit(cache=True)
-def _adapt(a, b, eps, delta_t):
-    """Adaptive GK15 integral of the positive _eif_inv_drift on [a, b]; jitted, no checking.
-
-    Accepts an interval when |K15 - G7| <= _RTOL K15, which bounds the relative error of
-    the sum because the integrand is positive.
-    """
-    if not b > a:
-        return 0.0
-    stack_a = np.empty(_MAX_DEPTH + 2)
-    stack_b = np.empty(_MAX_DEPTH + 2)
-    stack_d = np.empty(_MAX_DEPTH + 2, dtype=np.int64)
-    n = 1
-    stack_a[0] = a
-    stack_b[0] = b
-    stack_d[0] = 0
-    total = 0.0
-    n_panels = 0
-    while n > 0:
-        n -= 1
-        n_panels += 1
-        lo = stack_a[n]
-        hi = stack_b[n]
-        depth = stack_d[n]
-        k, g = _gk15(lo, hi, eps, delta_t)
-        if abs(k - g) <= _RTOL * abs(k) or depth >= _MAX_DEPTH or n_panels > _MAX_PANELS:
-            total += k
-        else:
-            m = 0.5 * (lo + hi)
-            stack_a[n] = lo
-            stack_b[n] = m
-            stack_d[n] = depth + 1
-            stack_a[n + 1] = m
-            stack_b[n + 1] = hi
-            stack_d[n + 1] = depth + 1
-            n += 2
-    return total
+def _eif_panel_integral(a, b, eps, delta_t):
+    """int_a^b _eif_inv_drift dx by adaptive GK15 (snnlib._quad, rtol _RTOL, atol 0); jitted."""
+    return _adaptive_gk15(_eif_inv_drift, a, b, (eps, delta_t), _RTOL, 0.0)
 
 
 @njit(cache=True)
@@ -351,7 +291,7 @@ def _eif_integral(eps, x_reset, x_th, delta_t):
     width = 1.0
     while hi > x_reset:
         lo = max(hi - width, x_reset)
-        total += _adapt(lo, hi, eps, delta_t)
+        total += _eif_panel_integral(lo, hi, eps, delta_t)
         hi = lo
         width *= 2.0
     lo = 0.0
@@ -360,7 +300,7 @@ def _eif_integral(eps, x_reset, x_th, delta_t):
         if _eif_inv_drift(lo, eps, delta_t) * (x_th - lo) < 1e-17 * total:
             break
         hi = min(lo + width, x_th)
-        total += _adapt(lo, hi, eps, delta_t)
+        total += _eif_panel_integral(lo, hi, eps, delta_t)
         lo = hi
         width *= 2.0
     return total

@@ -35,7 +35,7 @@ complementary error function :math:`\operatorname{erfcx}(s) = e^{s^2}\operatorna
 :math:`e^{-\max(y_\theta, 0)^2}` so that every integrand is bounded; the factor is
 divided out analytically at the end, and a rate below about 1e-300 Hz underflows
 to 0 instead of overflowing. The integrals are computed by adaptive
-Gauss-Kronrod (7-15) quadrature with a local relative error target (all
+Gauss-Kronrod (7-15) quadrature (``snnlib._quad``) with a local relative error target (all
 integrands are positive, so the local target bounds the global relative error);
 ``erfcx`` is evaluated by a jitted routine (see ``_erfcx``) so that the
 kernels can be cached by numba.
@@ -48,6 +48,7 @@ import math
 import numpy as np
 from numba import njit
 
+from ._quad import _adaptive_gk15
 from ._validation import check_array, check_scalar
 from .models import EIF, IFModel, LIF
 
@@ -64,27 +65,16 @@ _INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 _RTOL_RATE = 1e-10
 _RTOL_INNER = 1e-9
 _RTOL_OUTER = 1e-8
-_MAX_DEPTH = 60
-# Safety net against a noise floor: past this many panels every interval is accepted.
-_MAX_PANELS = 20000
+# Absolute floor of the acceptance test |K15 - G7| <= rtol K15 + _ATOL (snnlib._quad): it only
+# matters for panels on which the scaled integrands have (nearly) underflowed, far from
+# threshold, which are then accepted instead of being bisected in subnormal numbers.
+_ATOL = 1e-300
 # Exponent at which peaked integrands exp(-z (2y - z)) x (bounded factor) are cut off: the
 # integral is at least ~1/(2y) times the bounded factor at z = 0, which varies by less than a
 # factor ~4 (y + 1) over the range, so the neglected tail is below ~8 (y + 1)^2 exp(-30)
 # relative (the outer CV integral uses exp(-2 z (2y - z)) with the same cut), i.e. < 1e-9
 # for y < 1e3 and < 1e-17 for y < 30; for y > 30 the rate is below 1e-380 Hz anyway.
 _CUT_EXP = 60.0
-
-# Gauss-Kronrod 7-15 nodes and weights (Piessens et al. 1983, QUADPACK qk15).
-_XGK = np.array([0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-                 0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-                 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-                 0.207784955007898467600689403773245, 0.0])
-_WGK = np.array([0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-                 0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-                 0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-                 0.204432940075298892414161999234649, 0.209482141084727828012999174891714])
-_WG = np.array([0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-                0.381830050505118944950369775488975, 0.417959183673469387755102040816327])
 
 
 # ---------------------------------------------------------------------------
@@ -167,63 +157,9 @@ def _inner_integrand(t, x, kind):
 
 
 @njit(cache=True)
-def _gk15_inner(a, b, x, kind):
-    """One Gauss-Kronrod 7-15 panel of _inner_integrand (kinds 0-3); jitted, no checking."""
-    half = 0.5 * (b - a)
-    mid = 0.5 * (a + b)
-    kron = 0.0
-    gauss = 0.0
-    for i in range(8):
-        if i == 7:
-            f = _inner_integrand(mid, x, kind)
-            kron += _WGK[7] * f
-            gauss += _WG[3] * f
-        else:
-            d = half * _XGK[i]
-            f = _inner_integrand(mid - d, x, kind) + _inner_integrand(mid + d, x, kind)
-            kron += _WGK[i] * f
-            if i % 2 == 1:
-                gauss += _WG[i // 2] * f
-    return kron * half, gauss * half
-
-
-@njit(cache=True)
-def _adapt_inner(a, b, x, kind, rtol):
-    """Adaptive GK15 integral of a positive integrand on [a, b]; jitted, no checking.
-
-    An interval is accepted when |K15 - G7| <= rtol * K15 (local relative error),
-    which for a positive integrand bounds the relative error of the sum.
-    """
-    if not b > a:
-        return 0.0
-    stack_a = np.empty(_MAX_DEPTH + 2)
-    stack_b = np.empty(_MAX_DEPTH + 2)
-    stack_d = np.empty(_MAX_DEPTH + 2, dtype=np.int64)
-    n = 1
-    stack_a[0] = a
-    stack_b[0] = b
-    stack_d[0] = 0
-    total = 0.0
-    n_panels = 0
-    while n > 0:
-        n -= 1
-        n_panels += 1
-        lo = stack_a[n]
-        hi = stack_b[n]
-        depth = stack_d[n]
-        k, g = _gk15_inner(lo, hi, x, kind)
-        if abs(k - g) <= rtol * abs(k) + 1e-300 or depth >= _MAX_DEPTH or n_panels > _MAX_PANELS:
-            total += k
-        else:
-            m = 0.5 * (lo + hi)
-            stack_a[n] = lo
-            stack_b[n] = m
-            stack_d[n] = depth + 1
-            stack_a[n + 1] = m
-            stack_b[n + 1] = hi
-            stack_d[n + 1] = depth + 1
-            n += 2
-    return total
+def _integrate_inner(a, b, x, kind, rtol):
+    """int_a^b _inner_integrand(t, x, kind) dt by adaptive GK15 (snnlib._quad); jitted, no checking."""
+    return _adaptive_gk15(_inner_integrand, a, b, (x, kind), rtol, _ATOL)
 
 
 @njit(cache=True)
@@ -246,10 +182,10 @@ def _scaled_rate_integral(y_th, y_r):
     y_pos = max(y_th, 0.0)
     total = 0.0
     if y_r < 0.0:  # part u in [y_r, min(y_th, 0)]
-        total += _adapt_inner(y_r, min(y_th, 0.0), y_pos, 2, _RTOL_RATE)
+        total += _integrate_inner(y_r, min(y_th, 0.0), y_pos, 2, _RTOL_RATE)
     if y_th > 0.0:  # part u in [max(y_r, 0), y_th], variable z = y_th - u
         z_max = min(y_th - max(y_r, 0.0), _peak_width(y_th, _CUT_EXP))
-        total += _adapt_inner(0.0, z_max, y_pos, 3, _RTOL_RATE)
+        total += _integrate_inner(0.0, z_max, y_pos, 3, _RTOL_RATE)
     return total
 
 
@@ -262,7 +198,7 @@ def _g_neg(x):
     upper limit t = 40 / (sqrt(x^2 + 40) - x) (relative error < 5e-18).
     """
     t_max = 40.0 / (math.sqrt(x * x + 40.0) - x)
-    return _adapt_inner(0.0, t_max, x, 0, _RTOL_INNER)
+    return _integrate_inner(0.0, t_max, x, 0, _RTOL_INNER)
 
 
 @njit(cache=True)
@@ -283,65 +219,14 @@ def _outer_integrand(z, y_th, k_const, mode):
     if log_scale < -745.0:
         return 0.0
     x = y_th - z
-    f = math.exp(-x * x) * k_const + _adapt_inner(0.0, min(x, _peak_width(x, _CUT_EXP)), x, 1, _RTOL_INNER)
+    f = math.exp(-x * x) * k_const + _integrate_inner(0.0, min(x, _peak_width(x, _CUT_EXP)), x, 1, _RTOL_INNER)
     return math.exp(log_scale) * f
 
 
 @njit(cache=True)
-def _gk15_outer(a, b, y_th, k_const, mode):
-    """One Gauss-Kronrod 7-15 panel of _outer_integrand; jitted, no checking."""
-    half = 0.5 * (b - a)
-    mid = 0.5 * (a + b)
-    kron = 0.0
-    gauss = 0.0
-    for i in range(8):
-        if i == 7:
-            f = _outer_integrand(mid, y_th, k_const, mode)
-            kron += _WGK[7] * f
-            gauss += _WG[3] * f
-        else:
-            d = half * _XGK[i]
-            f = (_outer_integrand(mid - d, y_th, k_const, mode)
-                 + _outer_integrand(mid + d, y_th, k_const, mode))
-            kron += _WGK[i] * f
-            if i % 2 == 1:
-                gauss += _WG[i // 2] * f
-    return kron * half, gauss * half
-
-
-@njit(cache=True)
-def _adapt_outer(a, b, y_th, k_const, mode, rtol):
-    """Adaptive GK15 integral of _outer_integrand on [a, b] (as _adapt_inner); jitted, no checking."""
-    if not b > a:
-        return 0.0
-    stack_a = np.empty(_MAX_DEPTH + 2)
-    stack_b = np.empty(_MAX_DEPTH + 2)
-    stack_d = np.empty(_MAX_DEPTH + 2, dtype=np.int64)
-    n = 1
-    stack_a[0] = a
-    stack_b[0] = b
-    stack_d[0] = 0
-    total = 0.0
-    n_panels = 0
-    while n > 0:
-        n -= 1
-        n_panels += 1
-        lo = stack_a[n]
-        hi = stack_b[n]
-        depth = stack_d[n]
-        k, g = _gk15_outer(lo, hi, y_th, k_const, mode)
-        if abs(k - g) <= rtol * abs(k) + 1e-300 or depth >= _MAX_DEPTH or n_panels > _MAX_PANELS:
-            total += k
-        else:
-            m = 0.5 * (lo + hi)
-            stack_a[n] = lo
-            stack_b[n] = m
-            stack_d[n] = depth + 1
-            stack_a[n + 1] = m
-            stack_b[n + 1] = hi
-            stack_d[n + 1] = depth + 1
-            n += 2
-    return total
+def _integrate_outer(a, b, y_th, k_const, mode, rtol):
+    """int_a^b _outer_integrand(z, y_th, k_const, mode) dz by adaptive GK15 (snnlib._quad); jitted."""
+    return _adaptive_gk15(_outer_integrand, a, b, (y_th, k_const, mode), rtol, _ATOL)
 
 
 @njit(cache=True)
@@ -372,10 +257,10 @@ def _cv_kernel(tau_m, t_ref, y_th, y_r, out):
         s = _scaled_rate_integral(yt, yr)
         num = 0.0
         if yr < 0.0:
-            num += _adapt_outer(yr, min(yt, 0.0), yt, k_const, 0, _RTOL_OUTER)
+            num += _integrate_outer(yr, min(yt, 0.0), yt, k_const, 0, _RTOL_OUTER)
         if yt > 0.0:
             z_max = min(yt - max(yr, 0.0), _peak_width(yt, 0.5 * _CUT_EXP))
-            num += _adapt_outer(0.0, z_max, yt, k_const, 1, _RTOL_OUTER)
+            num += _integrate_outer(0.0, z_max, yt, k_const, 1, _RTOL_OUTER)
         den = t_ref * math.exp(-c) + tau_m * _SQRT_PI * s
         out[i] = math.sqrt(2.0 * math.pi * tau_m * tau_m * num) / den
 
