@@ -34,7 +34,7 @@ import numpy as np
 from numba import njit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import per_call  # noqa: E402
+from _timing import cpu_ticks, per_call, steal_since  # noqa: E402
 
 import snnlib  # noqa: E402
 from snnlib import _rng  # noqa: E402
@@ -114,9 +114,14 @@ def _ns(seconds, n=N):
 def main():
     rows = []
 
+    ticks = [cpu_ticks()]
+
     def add(piece, tool, ns, note=""):
-        rows.append(dict(piece=piece, tool=tool, ns_per_item=ns, note=note))
-        print(f"  {piece:<7} {tool:<58} {ns:8.2f} ns  {note}", flush=True)
+        steal = steal_since(ticks[0])
+        ticks[0] = cpu_ticks()
+        rows.append(dict(piece=piece, tool=tool, ns_per_item=ns, note=note, cpu_steal=steal))
+        st = "" if steal is None else f"steal {100 * steal:3.0f} %"
+        print(f"  {piece:<7} {tool:<58} {ns:8.2f} ns  {st}  {note}", flush=True)
 
     print(f"{numba.get_num_threads()} numba threads available; every piece runs on 1 thread; "
           f"{N} items per call (in cache)")

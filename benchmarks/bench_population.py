@@ -38,32 +38,13 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from _timing import cpu_ticks, steal_since  # noqa: E402
 BRIAN_VENV = HERE / ".venv-brian2"
 RESULTS = HERE / "results" / "population.json"
 
 PARAMS = dict(tau_m=20.0, e_l=-65.0, v_t=-50.0, delta_t=2.0, v_th=-30.0, v_reset=-68.0, t_ref=2.0)
 MU, SIGMA, DT = 12.0, 4.0, 0.1
-
-
-def _cpu_ticks():
-    """(steal, total) jiffies of all CPUs from /proc/stat (Linux), or None elsewhere.
-
-    On a virtual machine the hypervisor may run other guests on our cores ("steal"); the
-    fraction stolen during a timing says how far it is from what the hardware can do.
-    """
-    try:
-        with open("/proc/stat") as f:
-            fields = [int(x) for x in f.readline().split()[1:]]
-    except (OSError, ValueError):
-        return None
-    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
-
-
-def _steal_since(t0):
-    t1 = _cpu_ticks()
-    if t0 is None or t1 is None or t1[1] == t0[1]:
-        return None
-    return (t1[0] - t0[0]) / (t1[1] - t0[1])
 
 
 def _best_of(fn, repeats):
@@ -276,11 +257,11 @@ def main(argv=None):
     load0 = os.getloadavg()
     rows = []
 
-    ticks = [_cpu_ticks()]
+    ticks = [cpu_ticks()]
 
     def add(tool, seconds, n_spikes, compile_s=None, note=""):
-        steal = _steal_since(ticks[0])
-        ticks[0] = _cpu_ticks()
+        steal = steal_since(ticks[0])
+        ticks[0] = cpu_ticks()
         rows.append(dict(tool=tool, run_s=seconds, neuron_steps_per_s=work / seconds, n_spikes=n_spikes,
                          compile_s=compile_s, note=note, cpu_steal=steal))
         print(f"  {tool}: {seconds:.3f} s" + ("" if steal is None else f" (CPU steal {100 * steal:.0f} %)"),
