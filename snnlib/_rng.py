@@ -24,7 +24,9 @@ The small helpers (:func:`mix64`, :func:`next_u64`, :func:`uniform53`,
 straight into the calling kernel, so they cost no separate compilation (numba
 compiles each jitted helper on its own, ~0.1 s each, which added up to half of
 the first call of ``simulate_population``). They are callable from jitted code
-only.
+only. Their code ends up inside the callers' compiled kernels, and numba's disk
+cache follows only the caller's source file: after editing this module, clear
+the ``__pycache__`` of its callers (``montecarlo.py``).
 
 The pure-Python twins used by ``tests/naive.py`` live in that file and share
 only the tables ``ZIG_X`` and ``ZIG_F`` (data) with this module.
