@@ -361,24 +361,6 @@ def _run_chunk(kernel, pool, n_threads, n_blocks, *args):
         f.result()
 
 
-@njit(cache=True)
-def _langevin_noise_kernel(states, n_steps):
-    """Standard normals, one column per neuron, as drawn by ``_run_chunk`` without the bridge
-    correction (jitted, no checking)."""
-    n = states.size
-    out = np.empty((n_steps, n))
-    for j in range(n):
-        for k in range(n_steps):
-            z = _rng.next_u64(states, j)
-            i = np.int64(z & _MASK8)
-            x = np.float64(z >> _S11) * _TWO_M53 * _rng.ZIG_X[i]
-            if x < _rng.ZIG_X[i + 1]:
-                out[k, j] = -x if ((z >> _S8) & _ONE) == _ONE else x
-            else:
-                out[k, j] = _rng.normal_slow(states, j, z, _rng.ZIG_X, _rng.ZIG_F)
-    return out
-
-
 # ------------------------------------------------------------------------------------------------
 # Public functions
 # ------------------------------------------------------------------------------------------------
@@ -420,8 +402,8 @@ def langevin_noise(n_neurons, n_steps, seed=None) -> np.ndarray:
     """
     n_neurons = check_int(n_neurons, "n_neurons", low=1)
     n_steps = check_int(n_steps, "n_steps", low=1)
-    states = _rng.stream_states(kernel_seed(seed), n_neurons)
-    return _langevin_noise_kernel(states, n_steps)
+    # the kernel draws neuron i's normals from stream i, in step order: stream by stream, transposed
+    return np.ascontiguousarray(_rng.standard_normals(kernel_seed(seed), n_neurons, n_steps).T)
 
 
 def _per_neuron(value, name, n_neurons, *, low=None, unit="mV"):
