@@ -4,7 +4,7 @@ Workload: the chapter's widget, two moons with 500 points, one hidden tanh layer
 of 16-64 units, minibatches of 16-64, 100-300 epochs. Both implementations draw
 the same random numbers, so they do exactly the same arithmetic; the table gives
 the best of ``REPEATS`` wall-clock times and the ratio NumPy / numba (> 1 means
-numba is faster). ``snnlib.train_mlp`` uses the faster one (numba).
+numba is faster). ``ml.train_mlp`` uses the faster one (numba).
 
 Usage: ``python benchmarks/bench_mlp.py``. Results also go to
 ``benchmarks/results/bench_mlp.json``.
@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 import snnlib
+from snnlib import ml
 
 REPEATS = 3
 N_POINTS = 500
@@ -43,10 +44,10 @@ def best_time(fn, repeats=REPEATS):
 
 
 def main():
-    x, y = snnlib.two_moons(N_POINTS, noise=0.2, seed=0)
+    x, y = ml.two_moons(N_POINTS, noise=0.2, seed=0)
     # compile (or load from cache) before timing
     for method in ("numba", "numpy"):
-        snnlib.train_mlp(x, y, hidden=4, epochs=1, seed=0, method=method)
+        ml.train_mlp(x, y, hidden=4, epochs=1, seed=0, method=method)
     rows = []
     print(f"two moons, n = {N_POINTS}, tanh, eta = 0.3; best of {REPEATS} runs; "
           f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}")
@@ -54,10 +55,10 @@ def main():
           f" | {'max |dW|':>8}")
     for hidden, batch, epochs in CASES:
         kw = dict(hidden=hidden, eta=0.3, batch_size=batch, epochs=epochs, seed=1)
-        t_nb = best_time(lambda: snnlib.train_mlp(x, y, method="numba", **kw))
-        t_np = best_time(lambda: snnlib.train_mlp(x, y, method="numpy", **kw))
-        a = snnlib.train_mlp(x, y, method="numba", **kw).params
-        b = snnlib.train_mlp(x, y, method="numpy", **kw).params
+        t_nb = best_time(lambda: ml.train_mlp(x, y, method="numba", **kw))
+        t_np = best_time(lambda: ml.train_mlp(x, y, method="numpy", **kw))
+        a = ml.train_mlp(x, y, method="numba", **kw).params
+        b = ml.train_mlp(x, y, method="numpy", **kw).params
         diff = max(float(np.max(np.abs(u - v))) for u, v in zip(a.weights, b.weights))
         rows.append(dict(hidden=hidden, batch_size=batch, epochs=epochs, numba_s=t_nb, numpy_s=t_np,
                          ratio=t_np / t_nb, max_weight_diff=diff))

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import cpu_ticks, per_call, steal_since  # noqa: E402
 
 import snnlib  # noqa: E402
-from snnlib import _rng  # noqa: E402
+from snnlib._core import rng as _rng  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "pieces.json"
 #: items per timed call: inputs and outputs stay in the L2 cache, so memory bandwidth does not set the pace

@@ -1,30 +1,59 @@
 """snnlib: the numerics behind *Stochastic computation in recurrent networks of spiking neurons*.
 
-Units throughout: time in ms, voltage in mV, rates and frequencies in Hz.
+Units throughout: time in ms, voltage in mV, rates and frequencies in Hz (:mod:`snnlib.units`).
+Every public name below is importable from ``snnlib`` directly; the subpackages hold one subject
+each, so a reader finds each concept where its name says::
+
+    snnlib/
+      units.py         the one ms <-> s conversion (MS_PER_S)
+      models.py        LIF, EIF and IFModel (user psi) on one base class
+      neuron/          single neurons in time: noise-free dynamics (deterministic), Monte Carlo
+                       of noisy populations (montecarlo), the shared Euler-Maruyama step (step)
+      fokker_planck/   theory of the same neurons: Siegert formula, stationary state, linear
+                       response (chi, S), time-dependent density; one shared voltage grid
+      spikes/          spike-train containers, statistics estimated from data, generators
+      network/         recurrent networks (chapters 7-9)
+      ml/              chapter 1: data sets, perceptron, MLP (``from snnlib import ml``)
+      plotting/        the house style and the live figures of the widgets
+      _core/           private: validation, seeding, in-kernel RNG, LLVM intrinsics and their
+                       plain twins, quadrature, thread pool
+
+Names that sound alike are kept apart on purpose: :func:`power_spectrum` *estimates* the spectrum
+of recorded spikes, :func:`spike_spectrum` is its Fokker-Planck *theory*; :func:`isi` measures
+intervals from data, :func:`lif_isi` is the noise-free LIF's interval in closed form.
 """
 
+from . import ml, plotting, units
+# -- neuron models --
 from .models import EIF, LIF, IFModel
-
-# -- chapter 1 (perceptron, MLP, data sets) --
-from .datasets import SeparableData, Split, linearly_separable, spirals, train_test_split, two_moons, xor
-from .mlp import (ForwardPass, LossGrad, MLPParams, MLPTrainResult, accuracy, forward, init_mlp, loss_and_grad,
-                  predict_proba, train_mlp)
-from .perceptron import (NovikoffBound, PerceptronResult, data_radius, mcculloch_pitts, novikoff_bound,
-                         separation_margin, train_perceptron)
-# -- chapter 2 (spike statistics) --
+# -- single neurons in time: noise-free and Monte Carlo --
+from .neuron import (DeterministicRun, PopulationResult, eif_fi_curve, langevin_noise, lif_fi_curve, lif_isi,
+                     lif_trajectory, rheobase, simulate_deterministic, simulate_population)
+# -- Fokker-Planck theory: Siegert, stationary state, linear response, time-dependent density --
+from .fokker_planck import (DensityEvolution, StationaryState, lif_cv, siegert_rate, solve_density,
+                            spike_spectrum, stationary, susceptibility)
+# -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
                      gamma_spike_train, isi, poisson_spike_train, population_rate, power_spectrum,
                      spike_count_correlation)
-# -- chapter 3 (deterministic IF, Siegert) --
-from .deterministic import (DeterministicRun, eif_fi_curve, lif_fi_curve, lif_isi, lif_trajectory,
-                            rheobase, simulate_deterministic)
-from .siegert import lif_cv, siegert_rate
-# -- chapter 4 (Monte Carlo) --
-from .montecarlo import PopulationResult, langevin_noise, simulate_population
-# -- chapters 5-6 (Fokker-Planck) --
-from .fokker_planck.stationary import StationaryState, stationary
-from .fokker_planck.linear_response import spike_spectrum, susceptibility
-from .fokker_planck.time_dependent import DensityEvolution, solve_density
 
 __version__ = "0.1.0"
+
+__all__ = [
+    # subpackages imported as modules
+    "ml", "plotting", "units",
+    # neuron models
+    "LIF", "EIF", "IFModel",
+    # single neurons in time
+    "DeterministicRun", "lif_trajectory", "lif_isi", "lif_fi_curve", "eif_fi_curve", "rheobase",
+    "simulate_deterministic", "PopulationResult", "simulate_population", "langevin_noise",
+    # Fokker-Planck theory
+    "siegert_rate", "lif_cv", "StationaryState", "stationary", "susceptibility", "spike_spectrum",
+    "DensityEvolution", "solve_density",
+    # spike trains
+    "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
+    "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
+    "power_spectrum", "cross_correlogram", "spike_count_correlation", "poisson_spike_train",
+    "gamma_spike_train",
+]

@@ -24,7 +24,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import check_nonnegative, check_positive, check_scalar
+from ._core.validation import check_nonnegative, check_positive, check_scalar
 
 __all__ = ["LIF", "EIF", "IFModel"]
 

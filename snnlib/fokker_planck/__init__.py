@@ -1,11 +1,19 @@
-"""Fokker-Planck theory of integrate-and-fire neurons (Chapters 5-6).
+"""Fokker-Planck theory of integrate-and-fire neurons driven by white noise (chapters 3, 5 and 6).
 
-Stationary density and rate, linear response (susceptibility and spike-train
-spectrum) by threshold integration, and the time-dependent density.
+* :mod:`~snnlib.fokker_planck.siegert`: the closed-form Siegert rate and ISI CV of the LIF;
+* :mod:`~snnlib.fokker_planck.stationary`: stationary rate, density and CV of any IF model by
+  threshold integration;
+* :mod:`~snnlib.fokker_planck.linear_response`: the susceptibility chi(f) and the spike-train power
+  spectrum S(f) (*theory*; the estimate from data is :func:`snnlib.power_spectrum`);
+* :mod:`~snnlib.fokker_planck.time_dependent`: the density evolving under time-dependent input.
+
+The voltage grid shared by the solvers is built in :mod:`~snnlib.fokker_planck.grid`.
 """
 
-# -- stationary and linear response --
-from .stationary import StationaryState, stationary
 from .linear_response import spike_spectrum, susceptibility
-# -- time-dependent density --
+from .siegert import lif_cv, siegert_rate
+from .stationary import StationaryState, stationary
 from .time_dependent import DensityEvolution, solve_density
+
+__all__ = ["lif_cv", "siegert_rate", "StationaryState", "stationary", "spike_spectrum", "susceptibility",
+           "DensityEvolution", "solve_density"]

@@ -20,8 +20,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .._validation import check_array
-from .stationary import _HZ_PER_INV_MS, _check_common, _grid_sizes, _midpoint_drift, _threshold_integrate
+from .._core.validation import check_array
+from .stationary import _check_common, _grid_sizes, _midpoint_drift, _threshold_integrate
+from ..units import MS_PER_S
 
 __all__ = ["susceptibility", "spike_spectrum"]
 
@@ -140,13 +141,13 @@ def _compute_response(model, mu, sigma, f, v_lb, dv):
     f = f.ravel()
     n_above, n_below, h0 = _grid_sizes(model, v_lb, dv)
     d = sigma * sigma / model.tau_m
-    omegas = 2.0 * np.pi * f / _HZ_PER_INV_MS                      # rad/ms
+    omegas = 2.0 * np.pi * f / MS_PER_S                      # rad/ms
     # finest refinement needed per frequency, so that h sqrt(w/D) <= kappa on the coarsest grid
     need = h0 * np.sqrt(omegas / d) / _KAPPA
     lev0 = np.where(need > 1.0, np.ceil(np.log2(np.maximum(need, 1.0))), 0).astype(int)
     if lev0.max(initial=0) > 14:
         # lev0 <= 14  <=>  h0 sqrt(omega / D) <= 2^14 kappa
-        f_max = d * (2.0 ** 14 * _KAPPA / h0) ** 2 * _HZ_PER_INV_MS / (2.0 * np.pi)
+        f_max = d * (2.0 ** 14 * _KAPPA / h0) ** 2 * MS_PER_S / (2.0 * np.pi)
         raise ValueError(f"freqs must be <= {f_max:.3g} Hz for this grid (dv={h0:g} mV, sigma={sigma:g} mV; "
                          f"got max {f.max():g} Hz): the grid would need over 2^16 refinements")
     cache = {}
@@ -189,8 +190,8 @@ def _compute_response(model, mu, sigma, f, v_lb, dv):
     if np.any(f == 0.0):
         from .stationary import stationary
         st = stationary(model, mu, sigma, v_lb=v_lb, dv=dv)
-        spec = np.where(f == 0.0, st.rate / _HZ_PER_INV_MS * st.cv ** 2, spec)
-    return (chi * _HZ_PER_INV_MS).reshape(shape), (spec * _HZ_PER_INV_MS).reshape(shape)
+        spec = np.where(f == 0.0, st.rate / MS_PER_S * st.cv ** 2, spec)
+    return (chi * MS_PER_S).reshape(shape), (spec * MS_PER_S).reshape(shape)
 
 
 def _phi12(x):

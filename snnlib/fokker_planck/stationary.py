@@ -26,13 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .._validation import check_positive, check_scalar
+from .._core.validation import check_positive, check_scalar
 from ..models import check_model
+from ..units import MS_PER_S
 
 __all__ = ["StationaryState", "stationary"]
 
-#: Rates are computed in 1/ms (time unit of the library) and reported in Hz.
-_HZ_PER_INV_MS = 1000.0
 #: Default lower bound: this many sigma below min(v_reset, e_l + mu). For the LIF the
 #: density below v_reset is exactly Gaussian with std sigma, so the mass cut off is
 #: < exp(-10^2/2) ~ 2e-22 of the total.
@@ -349,12 +348,12 @@ def stationary(model, mu, sigma, *, v_lb=None, dv=None, rtol=1e-6):
                          f"the rate {err:.2g}); use a smaller dv")
     r = 1.0 / (model.t_ref + t1)                     # 1/ms
     density = r * p
-    flux = np.where(np.arange(v.size) >= i_reset, r, 0.0) * _HZ_PER_INV_MS
-    flux[i_reset] = r * _HZ_PER_INV_MS               # J(v_reset+) = r; J jumps to 0 just below
+    flux = np.where(np.arange(v.size) >= i_reset, r, 0.0) * MS_PER_S
+    flux[i_reset] = r * MS_PER_S               # J(v_reset+) = r; J jumps to 0 just below
     mean_v = model.v_reset + r * m1                  # refractory neurons sit at v_reset
     var_v = r * m2 - (r * m1) ** 2
     # t2 holds T2 / T1: var(T) / T1^2 = T2 / T1^2 - 1 without forming T1^2 (may overflow)
     cv = math.sqrt(max(t2 / t1 - 1.0, 0.0)) * (t1 / (model.t_ref + t1))
-    return StationaryState(rate=float(r * _HZ_PER_INV_MS), v=v, density=density, flux=flux,
+    return StationaryState(rate=float(r * MS_PER_S), v=v, density=density, flux=flux,
                            mean_v=float(mean_v), var_v=float(var_v), cv=float(cv),
                            mean_isi=float(model.t_ref + t1), dv=float(h0), rate_error=float(err))

@@ -29,13 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .._validation import check_array, check_positive, check_scalar
+from .._core.validation import check_array, check_positive, check_scalar
 from ..models import check_model
+from ..units import MS_PER_S
 
 __all__ = ["solve_density", "DensityEvolution"]
 
-#: Rates are computed in 1/ms (time unit of the library) and reported in Hz.
-_HZ_PER_INV_MS = 1000.0
 #: Largest number of time steps (t_max / dt, and t_ref / dt for the delay line) and of
 #: voltage cells accepted: beyond these the arrays alone take gigabytes.
 _MAX_STEPS = 10_000_000
@@ -536,6 +535,6 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
                np.ascontiguousarray(u0), hist[0].copy(), hist[1].copy(), hist[2].copy(), refr0, snap_idx,
                rate, out_mass, refr, mass, snaps)
     return DensityEvolution(
-        t=dt * np.arange(n_steps + 1), rate=rate * _HZ_PER_INV_MS,
-        rate_step=out_mass / dt * _HZ_PER_INV_MS, v=v_c, dv=h, v_lb=float(v_if[0]),
+        t=dt * np.arange(n_steps + 1), rate=rate * MS_PER_S,
+        rate_step=out_mass / dt * MS_PER_S, v=v_c, dv=h, v_lb=float(v_if[0]),
         t_snap=snap_idx * dt, density=snaps, refractory_mass=refr, total_mass=mass)

@@ -1,0 +1,637 @@
+r"""A small multilayer perceptron (MLP) with backpropagation written out.
+
+The network models the conditional distribution of a class label given an input,
+:math:`P_\phi(y = k \mid x) = \operatorname{softmax}(z^{(L)})_k`, where
+:math:`a^{(0)} = x`, :math:`z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}` and
+:math:`a^{(l)} = f(z^{(l)})` for the hidden layers (:math:`f = \tanh` or ReLU).
+It is trained by minimising the cross-entropy (negative log-likelihood)
+:math:`L(\phi) = -\frac{1}{B}\sum_{i} \log P_\phi(y_i \mid x_i)` on minibatches of
+size :math:`B` with stochastic gradient descent :math:`\Delta\phi = -\eta\,\partial L/\partial\phi`.
+
+Backpropagation (Rumelhart, Hinton & Williams 1986; Goodfellow, Bengio &
+Courville 2016, sec. 6.5) computes the gradient layer by layer:
+
+.. math::
+
+    \delta^{(L)} = \frac{1}{B}\bigl(P_\phi - \mathrm{onehot}(y)\bigr),\quad
+    \frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\quad
+    \frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_i \delta^{(l)}_i,\quad
+    \delta^{(l-1)} = \bigl(\delta^{(l)} W^{(l)\top}\bigr)\odot f'(z^{(l-1)}).
+
+Two implementations of the training loop exist: a numba kernel that loops over
+samples and units on one flat parameter vector, and a vectorised NumPy one (matrix
+products per minibatch). ``benchmarks/bench_mlp.py`` compares them on the chapter's
+widget workload; :func:`train_mlp` uses the faster one (numba) unless told otherwise.
+Both consume the same random numbers, so the same seed gives the same parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from .._core.seeding import as_generator
+from .._core.validation import check_array, check_choice, check_int, check_positive
+
+__all__ = ["MLPParams", "ForwardPass", "LossGrad", "MLPTrainResult", "init_mlp", "forward",
+           "predict_proba", "loss_and_grad", "accuracy", "train_mlp"]
+
+_ACTIVATIONS = ("tanh", "relu")
+_ACT_CODE = {"tanh": 0, "relu": 1}
+
+
+class MLPParams(NamedTuple):
+    """Weights and biases of an MLP, layer by layer.
+
+    Parameters
+    ----------
+    weights : tuple of numpy.ndarray
+        ``weights[l]`` has shape (n_in, n_out) of layer ``l``; inputs are rows, so
+        ``z = a @ W + b``.
+    biases : tuple of numpy.ndarray
+        ``biases[l]`` has shape (n_out,).
+    activation : str
+        Hidden-layer non-linearity, ``"tanh"`` or ``"relu"``; the output layer is a softmax.
+
+    Examples
+    --------
+    >>> p = init_mlp([2, 8, 2], seed=0)
+    >>> [w.shape for w in p.weights], p.activation
+    ([(2, 8), (8, 2)], 'tanh')
+    """
+
+    weights: tuple
+    biases: tuple
+    activation: str
+
+    @property
+    def layer_sizes(self) -> tuple:
+        """Number of units per layer, input first."""
+        return (self.weights[0].shape[0],) + tuple(w.shape[1] for w in self.weights)
+
+
+class ForwardPass(NamedTuple):
+    """Every intermediate quantity of a forward pass.
+
+    Parameters
+    ----------
+    activations : tuple of numpy.ndarray
+        ``(x, a1, ..., a_{L-1}, probs)``: the input, the hidden activations and the
+        softmax output, each of shape (n, units).
+    pre_activations : tuple of numpy.ndarray
+        ``(z1, ..., zL)``, the inputs of each layer's non-linearity (``zL`` are the logits).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fp = forward(init_mlp([2, 4, 3], seed=0), np.zeros((5, 2)))
+    >>> [a.shape for a in fp.activations]
+    [(5, 2), (5, 4), (5, 3)]
+    """
+
+    activations: tuple
+    pre_activations: tuple
+
+    @property
+    def probs(self) -> np.ndarray:
+        """Class probabilities :math:`P_\\phi(y \\mid x)`, shape (n, n_classes)."""
+        return self.activations[-1]
+
+
+class LossGrad(NamedTuple):
+    """Mean cross-entropy of a batch and its gradient.
+
+    Parameters
+    ----------
+    loss : float
+        :math:`-\\frac{1}{n}\\sum_i \\log P_\\phi(y_i \\mid x_i)` (nats).
+    grad_weights : tuple of numpy.ndarray
+        :math:`\\partial L/\\partial W^{(l)}`, shaped like ``params.weights``.
+    grad_biases : tuple of numpy.ndarray
+        :math:`\\partial L/\\partial b^{(l)}`, shaped like ``params.biases``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lg = loss_and_grad(init_mlp([2, 4, 2], seed=0), np.zeros((3, 2)), np.array([0, 1, 1]))
+    >>> round(lg.loss, 6), round(float(np.log(2)), 6)   # zero inputs, zero biases: p = 1/2
+    (0.693147, 0.693147)
+    """
+
+    loss: float
+    grad_weights: tuple
+    grad_biases: tuple
+
+
+class MLPTrainResult(NamedTuple):
+    """Outcome of :func:`train_mlp`.
+
+    Parameters
+    ----------
+    params : MLPParams
+        Trained weights and biases.
+    loss_history : numpy.ndarray, shape (epochs,)
+        Mean training cross-entropy (nats) of each epoch, each minibatch's loss taken
+        before its update.
+    method : str
+        Implementation used, ``"numba"`` or ``"numpy"``.
+
+    Examples
+    --------
+    >>> from snnlib.ml import two_moons, train_mlp
+    >>> x, y = two_moons(200, noise=0.1, seed=0)
+    >>> r = train_mlp(x, y, hidden=(16,), epochs=20, seed=0)
+    >>> r.loss_history.shape, bool(r.loss_history[-1] < r.loss_history[0])
+    ((20,), True)
+    """
+
+    params: MLPParams
+    loss_history: np.ndarray
+    method: str
+
+
+# ---------------------------------------------------------------------------
+# Validation helpers
+# ---------------------------------------------------------------------------
+
+def _check_params(params, name="params") -> MLPParams:
+    if not isinstance(params, MLPParams):
+        raise TypeError(f"{name} must be an MLPParams (from init_mlp or train_mlp), got {type(params).__name__}")
+    check_choice(params.activation, f"{name}.activation", _ACTIVATIONS)
+    return params
+
+
+def _check_xy(x, y, n_in, n_classes=None):
+    x = check_array(x, "x", shape=(None, n_in))
+    if y is None:
+        return x, None
+    y = check_array(y, "y", ndim=1, dtype=np.int64, low=0,
+                    high=None if n_classes is None else n_classes - 1)
+    if y.size != x.shape[0]:
+        raise ValueError(f"y must have one label per row of x, got {y.size} labels for {x.shape[0]} points")
+    return x, y
+
+
+# ---------------------------------------------------------------------------
+# Vectorised NumPy implementation (also the one used for forward/loss_and_grad)
+# ---------------------------------------------------------------------------
+
+def _forward(params, x):
+    acts, pres = [x], []
+    n_layers = len(params.weights)
+    for l, (w, b) in enumerate(zip(params.weights, params.biases)):
+        z = acts[-1] @ w + b
+        pres.append(z)
+        if l < n_layers - 1:
+            acts.append(np.tanh(z) if params.activation == "tanh" else np.maximum(z, 0.0))
+        else:
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            acts.append(e / e.sum(axis=1, keepdims=True))
+    return acts, pres
+
+
+def _loss_and_grad(params, x, y):
+    acts, pres = _forward(params, x)
+    n = x.shape[0]
+    rows = np.arange(n)
+    z = pres[-1]
+    zmax = z.max(axis=1)
+    # log-softmax computed stably: log p_y = z_y - max z - log sum exp(z - max z)
+    log_p = z[rows, y] - zmax - np.log(np.exp(z - zmax[:, None]).sum(axis=1))
+    loss = -float(log_p.mean())
+    delta = acts[-1].copy()
+    delta[rows, y] -= 1.0
+    delta /= n
+    n_layers = len(params.weights)
+    gw, gb = [None] * n_layers, [None] * n_layers
+    for l in range(n_layers - 1, -1, -1):
+        gw[l] = acts[l].T @ delta
+        gb[l] = delta.sum(axis=0)
+        if l > 0:
+            delta = delta @ params.weights[l].T
+            delta *= (1.0 - acts[l] ** 2) if params.activation == "tanh" else (pres[l - 1] > 0.0)
+    return loss, gw, gb
+
+
+def _train_numpy(params, x, y, orders, eta, batch_size):
+    ws = [w.copy() for w in params.weights]
+    bs = [b.copy() for b in params.biases]
+    p = MLPParams(ws, bs, params.activation)
+    n = x.shape[0]
+    history = np.zeros(orders.shape[0])
+    for e in range(orders.shape[0]):
+        total = 0.0
+        for start in range(0, n, batch_size):
+            idx = orders[e, start:start + batch_size]
+            loss, gw, gb = _loss_and_grad(p, x[idx], y[idx])
+            total += loss * idx.size
+            for l in range(len(ws)):
+                ws[l] -= eta * gw[l]
+                bs[l] -= eta * gb[l]
+        history[e] = total / n
+    return MLPParams(tuple(ws), tuple(bs), params.activation), history
+
+
+# ---------------------------------------------------------------------------
+# numba implementation on one flat parameter vector
+# ---------------------------------------------------------------------------
+
+def _layout(sizes):
+    """Offsets of each layer's weights (row-major, n_in x n_out) and biases in the flat vector."""
+    woff = np.zeros(len(sizes) - 1, np.int64)
+    boff = np.zeros(len(sizes) - 1, np.int64)
+    pos = 0
+    for l in range(len(sizes) - 1):
+        woff[l] = pos
+        pos += sizes[l] * sizes[l + 1]
+        boff[l] = pos
+        pos += sizes[l + 1]
+    return woff, boff, pos
+
+
+def _flatten(params):
+    return np.concatenate([np.concatenate([w.ravel(), b]) for w, b in zip(params.weights, params.biases)])
+
+
+def _unflatten(flat, sizes, activation):
+    woff, boff, _ = _layout(sizes)
+    ws, bs = [], []
+    for l in range(len(sizes) - 1):
+        ws.append(flat[woff[l]:woff[l] + sizes[l] * sizes[l + 1]].reshape(sizes[l], sizes[l + 1]).copy())
+        bs.append(flat[boff[l]:boff[l] + sizes[l + 1]].copy())
+    return MLPParams(tuple(ws), tuple(bs), activation)
+
+
+@njit(cache=True)
+def _tanh_inplace(z):
+    """tanh of every entry of a 2-D array, in place (jitted, no checking).
+
+    Uses tanh z = 1 - 2/(1 + e^{2z}): exact to ~3e-16 in absolute terms, saturates
+    correctly (e^{2z} -> 0 or inf), and is several times faster than libm's tanh
+    called from numba.
+    """
+    for r in range(z.shape[0]):
+        for k in range(z.shape[1]):
+            z[r, k] = 1.0 - 2.0 / (1.0 + math.exp(2.0 * z[r, k]))
+
+
+@njit(cache=True)
+def _train_kernel(x, y, orders, sizes, woff, boff, aoff, theta, eta, batch_size, act, history):
+    """Minibatch SGD with backprop on the flat parameter vector theta, in place (jitted, no checking).
+
+    Layer l's activations (and errors delta) of a minibatch of m points live as a
+    C-ordered (m, sizes[l]) block at offset ``batch_size * aoff[l]`` of one flat
+    buffer, and each weight matrix is a (n_in, n_out) view of theta, so every
+    product is one BLAS call. ``act`` is 0 for tanh, 1 for ReLU; ``history[e]``
+    receives epoch e's mean loss (each minibatch's loss before its update).
+    """
+    n = x.shape[0]
+    n_layers = sizes.shape[0] - 1
+    n_out = sizes[n_layers]
+    abuf = np.zeros(batch_size * aoff[n_layers + 1])
+    dbuf = np.zeros(batch_size * aoff[n_layers + 1])
+    grad = np.zeros(theta.shape[0])
+    for e in range(orders.shape[0]):
+        total = 0.0
+        for start in range(0, n, batch_size):
+            m = min(batch_size, n - start)
+            a_in = abuf[0:m * sizes[0]].reshape((m, sizes[0]))
+            for r in range(m):
+                for j in range(sizes[0]):
+                    a_in[r, j] = x[orders[e, start + r], j]
+            # forward pass: z = a W + b, then the non-linearity (softmax at the output)
+            for l in range(n_layers):
+                n_in, n_o = sizes[l], sizes[l + 1]
+                a_prev = abuf[batch_size * aoff[l]:batch_size * aoff[l] + m * n_in].reshape((m, n_in))
+                a_next = abuf[batch_size * aoff[l + 1]:batch_size * aoff[l + 1] + m * n_o].reshape((m, n_o))
+                w = theta[woff[l]:woff[l] + n_in * n_o].reshape((n_in, n_o))
+                np.dot(a_prev, w, a_next)
+                for r in range(m):
+                    for k in range(n_o):
+                        a_next[r, k] += theta[boff[l] + k]
+                if l < n_layers - 1:
+                    if act == 0:
+                        _tanh_inplace(a_next)
+                    else:
+                        for r in range(m):
+                            for k in range(n_o):
+                                if a_next[r, k] < 0.0:
+                                    a_next[r, k] = 0.0
+            # softmax, loss, and output error delta = (p - onehot(y)) / m
+            o = batch_size * aoff[n_layers]
+            p = abuf[o:o + m * n_out].reshape((m, n_out))
+            d = dbuf[o:o + m * n_out].reshape((m, n_out))
+            for r in range(m):
+                yi = y[orders[e, start + r]]
+                zmax = p[r, 0]
+                for k in range(1, n_out):
+                    zmax = max(zmax, p[r, k])
+                s = 0.0
+                for k in range(n_out):
+                    s += math.exp(p[r, k] - zmax)
+                total -= p[r, yi] - zmax - math.log(s)
+                for k in range(n_out):
+                    p[r, k] = math.exp(p[r, k] - zmax) / s
+                    d[r, k] = (p[r, k] - (1.0 if k == yi else 0.0)) / m
+            # backward pass: dL/dW = a_prev^T delta, dL/db = sum_r delta, delta_prev = (delta W^T) f'
+            for l in range(n_layers - 1, -1, -1):
+                n_in, n_o = sizes[l], sizes[l + 1]
+                d = dbuf[batch_size * aoff[l + 1]:batch_size * aoff[l + 1] + m * n_o].reshape((m, n_o))
+                a_prev = abuf[batch_size * aoff[l]:batch_size * aoff[l] + m * n_in].reshape((m, n_in))
+                w = theta[woff[l]:woff[l] + n_in * n_o].reshape((n_in, n_o))
+                np.dot(a_prev.T, d, grad[woff[l]:woff[l] + n_in * n_o].reshape((n_in, n_o)))
+                for k in range(n_o):
+                    gb = 0.0
+                    for r in range(m):
+                        gb += d[r, k]
+                    grad[boff[l] + k] = gb
+                if l > 0:
+                    d_prev = dbuf[batch_size * aoff[l]:batch_size * aoff[l] + m * n_in].reshape((m, n_in))
+                    np.dot(d, w.T, d_prev)
+                    for r in range(m):
+                        for j in range(n_in):
+                            if act == 0:
+                                d_prev[r, j] *= 1.0 - a_prev[r, j] * a_prev[r, j]
+                            elif a_prev[r, j] <= 0.0:
+                                d_prev[r, j] = 0.0
+            for q in range(theta.shape[0]):
+                theta[q] -= eta * grad[q]
+        history[e] = total / n
+
+
+def _train_numba(params, x, y, orders, eta, batch_size):
+    sizes = np.array(params.layer_sizes, dtype=np.int64)
+    woff, boff, _ = _layout(sizes)
+    aoff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    theta = _flatten(params)
+    history = np.zeros(orders.shape[0])
+    _train_kernel(x, y, orders, sizes, woff, boff, aoff, theta, eta, batch_size,
+                  _ACT_CODE[params.activation], history)
+    return _unflatten(theta, sizes, params.activation), history
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+def init_mlp(layer_sizes, *, activation: str = "tanh", seed=None) -> MLPParams:
+    r"""Random initial weights and zero biases for an MLP.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, input first and number of classes last, e.g. ``[2, 32, 2]``;
+        at least two entries, each >= 1 (the last >= 2).
+    activation : {"tanh", "relu"}
+        Hidden-layer non-linearity.
+    seed : None, int or numpy.random.Generator
+        Random seed.
+
+    Returns
+    -------
+    MLPParams
+        Weights :math:`W^{(l)} \sim \mathcal N(0, g/n_\mathrm{in})` with
+        :math:`g = 1` for tanh and :math:`g = 2` for ReLU, biases 0.
+
+    Notes
+    -----
+    The variance :math:`1/n_\mathrm{in}` keeps the pre-activations of order one
+    (LeCun et al. 1998, "Efficient BackProp", sec. 4.6); the factor 2 for ReLU
+    compensates for the half of the units that are silent (He et al. 2015, eq. 10).
+
+    Examples
+    --------
+    >>> p = init_mlp([2, 16, 16, 3], activation="relu", seed=0)
+    >>> p.layer_sizes
+    (2, 16, 16, 3)
+    """
+    try:
+        sizes = [int(check_int(s, "layer_sizes", low=1)) for s in layer_sizes]
+    except TypeError:
+        raise TypeError(f"layer_sizes must be a sequence of positive ints, got {layer_sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes must have at least 2 entries (inputs, classes), got {sizes}")
+    if sizes[-1] < 2:
+        raise ValueError(f"layer_sizes must end with the number of classes >= 2, got {sizes[-1]}")
+    activation = check_choice(activation, "activation", _ACTIVATIONS)
+    rng = as_generator(seed)
+    gain = 1.0 if activation == "tanh" else 2.0
+    ws = tuple(rng.standard_normal((a, b)) * np.sqrt(gain / a) for a, b in zip(sizes[:-1], sizes[1:]))
+    bs = tuple(np.zeros(b) for b in sizes[1:])
+    return MLPParams(ws, bs, activation)
+
+
+def forward(params: MLPParams, x) -> ForwardPass:
+    r"""Forward pass: every layer's pre-activation and activation, softmax output last.
+
+    Parameters
+    ----------
+    params : MLPParams
+        The network.
+    x : array_like, shape (n, n_in)
+        Inputs, one per row.
+
+    Returns
+    -------
+    ForwardPass
+        ``activations = (x, a1, ..., probs)`` and ``pre_activations = (z1, ..., zL)``.
+
+    Notes
+    -----
+    :math:`z^{(l)} = a^{(l-1)}W^{(l)} + b^{(l)}`, :math:`a^{(l)} = f(z^{(l)})`, and
+    :math:`P_\phi(y=k\mid x) = e^{z^{(L)}_k}/\sum_j e^{z^{(L)}_j}` (Goodfellow et al.
+    2016, eqs. 6.29 and 6.33); the maximum logit is subtracted before exponentiating.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fp = forward(init_mlp([2, 4, 2], seed=0), np.ones((3, 2)))
+    >>> np.allclose(fp.probs.sum(axis=1), 1.0)
+    True
+    """
+    params = _check_params(params)
+    x, _ = _check_xy(x, None, params.layer_sizes[0])
+    acts, pres = _forward(params, x)
+    return ForwardPass(tuple(acts), tuple(pres))
+
+
+def predict_proba(params: MLPParams, x) -> np.ndarray:
+    r"""Class probabilities :math:`P_\phi(y \mid x)` of the network.
+
+    Parameters
+    ----------
+    params : MLPParams
+        The network.
+    x : array_like, shape (n, n_in)
+        Inputs.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, n_classes)
+        Softmax outputs; each row sums to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> predict_proba(init_mlp([2, 4, 2], seed=0), np.zeros((1, 2)))
+    array([[0.5, 0.5]])
+    """
+    return forward(params, x).probs
+
+
+def accuracy(params: MLPParams, x, y) -> float:
+    """Fraction of points whose most probable class equals the label.
+
+    Parameters
+    ----------
+    params : MLPParams
+        The network.
+    x : array_like, shape (n, n_in)
+        Inputs.
+    y : array_like of int, shape (n,)
+        Class labels in ``[0, n_classes)``.
+
+    Returns
+    -------
+    float
+        Accuracy in [0, 1].
+
+    Examples
+    --------
+    >>> from snnlib.ml import two_moons, train_mlp, accuracy
+    >>> x, y = two_moons(200, noise=0.1, seed=0)
+    >>> r = train_mlp(x, y, hidden=(16,), eta=0.3, epochs=200, seed=0)
+    >>> accuracy(r.params, x, y) > 0.95
+    True
+    """
+    params = _check_params(params)
+    x, y = _check_xy(x, y, params.layer_sizes[0], params.layer_sizes[-1])
+    acts, _ = _forward(params, x)
+    return float(np.mean(np.argmax(acts[-1], axis=1) == y))
+
+
+def loss_and_grad(params: MLPParams, x, y) -> LossGrad:
+    r"""Mean cross-entropy of a batch and its gradient by backpropagation.
+
+    Parameters
+    ----------
+    params : MLPParams
+        The network.
+    x : array_like, shape (n, n_in)
+        Inputs.
+    y : array_like of int, shape (n,)
+        Class labels in ``[0, n_classes)``.
+
+    Returns
+    -------
+    LossGrad
+        ``loss`` (nats), ``grad_weights`` and ``grad_biases`` shaped like the parameters.
+
+    Notes
+    -----
+    Backpropagation (Rumelhart, Hinton & Williams 1986; Goodfellow et al. 2016,
+    algorithm 6.4): with softmax output and cross-entropy loss the output error is
+    :math:`\delta^{(L)} = (P_\phi - \mathrm{onehot}(y))/n`; it is propagated back
+    by :math:`\delta^{(l-1)} = (\delta^{(l)}W^{(l)\top})\odot f'(z^{(l-1)})`, with
+    :math:`\tanh' = 1 - \tanh^2` and :math:`\mathrm{ReLU}'(z) = [z > 0]`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = init_mlp([2, 3, 2], seed=0)
+    >>> lg = loss_and_grad(p, np.ones((4, 2)), np.array([0, 1, 0, 1]))
+    >>> [g.shape for g in lg.grad_weights]
+    [(2, 3), (3, 2)]
+    """
+    params = _check_params(params)
+    x, y = _check_xy(x, y, params.layer_sizes[0], params.layer_sizes[-1])
+    loss, gw, gb = _loss_and_grad(params, x, y)
+    return LossGrad(loss, tuple(gw), tuple(gb))
+
+
+def _minibatch_orders(rng, n, epochs):
+    """One fresh permutation of the n training points per epoch, drawn from rng in order."""
+    return np.stack([rng.permutation(n) for _ in range(epochs)]).astype(np.int64)
+
+
+def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1, batch_size: int = 32,
+              epochs: int = 100, seed=None, method: str = "numba") -> MLPTrainResult:
+    r"""Train an MLP classifier by minibatch stochastic gradient descent.
+
+    The parameters are drawn by :func:`init_mlp` from ``seed``; each epoch then
+    visits the training points in a fresh random order (drawn from the same
+    generator), in minibatches of ``batch_size`` (the last one may be smaller), and
+    after each minibatch takes one step :math:`\Delta\phi = -\eta\,\partial L/\partial\phi`
+    on its mean cross-entropy.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, n_in)
+        Training inputs.
+    y : array_like of int, shape (n,)
+        Class labels 0, ..., K-1; the number of classes is ``max(y) + 1`` (>= 2).
+    hidden : int or sequence of int
+        Units per hidden layer, e.g. ``32`` or ``(32, 16)``; an empty tuple gives
+        softmax (logistic) regression.
+    activation : {"tanh", "relu"}
+        Hidden-layer non-linearity.
+    eta : float
+        Learning rate (> 0).
+    batch_size : int
+        Minibatch size (>= 1).
+    epochs : int
+        Number of passes through the data (>= 1).
+    seed : None, int or numpy.random.Generator
+        Random seed (initial weights and minibatch order).
+    method : {"numba", "numpy"}
+        Implementation: the jitted kernel (faster on the book's workloads, see
+        ``benchmarks/bench_mlp.py``) or vectorised NumPy. Both give the same result
+        up to floating-point rounding.
+
+    Returns
+    -------
+    MLPTrainResult
+        Trained parameters, mean training loss per epoch (nats), method used.
+
+    Notes
+    -----
+    Stochastic gradient descent on the empirical risk (Goodfellow et al. 2016,
+    algorithm 8.1) with gradients from backpropagation (Rumelhart, Hinton &
+    Williams 1986), see :func:`loss_and_grad`.
+
+    Examples
+    --------
+    >>> from snnlib.ml import two_moons, train_mlp, accuracy
+    >>> x, y = two_moons(300, noise=0.15, seed=0)
+    >>> r = train_mlp(x, y, hidden=32, eta=0.2, batch_size=32, epochs=150, seed=1)
+    >>> accuracy(r.params, x, y) > 0.95
+    True
+    """
+    x = check_array(x, "x", ndim=2)
+    y = check_array(y, "y", ndim=1, dtype=np.int64, low=0)
+    if y.size != x.shape[0]:
+        raise ValueError(f"y must have one label per row of x, got {y.size} labels for {x.shape[0]} points")
+    n_classes = int(y.max()) + 1
+    if n_classes < 2:
+        raise ValueError("y must contain at least two classes (labels 0 and 1)")
+    if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
+        hidden = (hidden,)
+    try:
+        hidden = tuple(check_int(h, "hidden", low=1) for h in hidden)
+    except TypeError:
+        raise TypeError(f"hidden must be an int or a sequence of positive ints, got {hidden!r}") from None
+    activation = check_choice(activation, "activation", _ACTIVATIONS)
+    eta = check_positive(eta, "eta")
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    epochs = check_int(epochs, "epochs", low=1)
+    method = check_choice(method, "method", ("numba", "numpy"))
+    rng = as_generator(seed)
+    params = init_mlp((x.shape[1],) + hidden + (n_classes,), activation=activation, seed=rng)
+    orders = _minibatch_orders(rng, x.shape[0], epochs)
+    batch_size = min(batch_size, x.shape[0])
+    train = _train_numba if method == "numba" else _train_numpy
+    params, history = train(params, x, y, orders, eta, batch_size)
+    return MLPTrainResult(params, history, method)

@@ -1,0 +1,20 @@
+"""Single integrate-and-fire neurons in time: noise-free dynamics and Monte Carlo of noisy populations.
+
+* :mod:`~snnlib.neuron.deterministic`: the noise-free LIF in closed form (trajectory, ISI, f-I
+  curve, rheobase), the EIF f-I curve by quadrature, and a forward-Euler reference integrator;
+* :mod:`~snnlib.neuron.montecarlo`: :func:`simulate_population`, Euler-Maruyama Monte Carlo of
+  uncoupled neurons driven by white noise, and the noise it draws (:func:`langevin_noise`);
+* :mod:`~snnlib.neuron.step`: the Euler-Maruyama step with the Brownian-bridge threshold test,
+  written once and shared by the population kernel and the network simulator.
+
+The stationary and linear-response *theory* of the same neurons is in :mod:`snnlib.fokker_planck`.
+"""
+
+from .deterministic import (DeterministicRun, eif_fi_curve, lif_fi_curve, lif_isi, lif_trajectory, rheobase,
+                            simulate_deterministic)
+from .montecarlo import PopulationResult, langevin_noise, simulate_population
+
+__all__ = [
+    "DeterministicRun", "eif_fi_curve", "lif_fi_curve", "lif_isi", "lif_trajectory", "rheobase",
+    "simulate_deterministic", "PopulationResult", "langevin_noise", "simulate_population",
+]

@@ -1,0 +1,24 @@
+"""Spike trains as point processes: containers, statistics estimated from data, and generators.
+
+* :mod:`~snnlib.spikes.containers`: :class:`SpikeTrains` (times in ms, neuron ids, ``n_neurons``,
+  ``t_max``) and the small result types of the statistics;
+* :mod:`~snnlib.spikes.statistics`: *estimates from data*: rates, ISIs, CV, Fano factors,
+  population rate, the power spectrum of spike trains (:func:`power_spectrum`, an estimate, not to
+  be confused with the Fokker-Planck theory :func:`snnlib.spike_spectrum`), cross-correlograms and
+  spike-count correlations;
+* :mod:`~snnlib.spikes.generators`: Poisson (homogeneous and inhomogeneous) and Gamma renewal trains.
+
+Every statistic accepts a :class:`SpikeTrains`, the result of a simulation, or raw arrays.
+"""
+
+from .containers import BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains
+from .generators import gamma_spike_train, poisson_spike_train
+from .statistics import (bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
+                         isi, population_rate, power_spectrum, spike_count_correlation)
+
+__all__ = [
+    "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
+    "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
+    "power_spectrum", "cross_correlogram", "spike_count_correlation",
+    "poisson_spike_train", "gamma_spike_train",
+]

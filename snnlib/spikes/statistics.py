@@ -1,0 +1,683 @@
+r"""Spike trains as point processes: generators and statistics.
+
+A population's spikes are stored the way :func:`simulate_population` returns
+them: one array of spike times (ms) and one array of neuron indices (int), plus
+the number of neurons and the recording length ``t_max`` (ms); the record
+covers :math:`[0, t_{max}]`. :class:`SpikeTrains` bundles the four. Every
+statistic below accepts either such an object (anything with attributes
+``spike_times``, ``spike_ids``, ``n_neurons``, ``t_max``) or raw arrays
+``(spike_times, spike_ids, n_neurons=..., t_max=...)``; a single train may be
+given as a 1-D array of times alone.
+
+Conventions (units: ms for times, Hz for rates and frequencies):
+
+* the spike train of neuron :math:`k` is :math:`x_k(t) = \sum_s \delta(t - t_k^s)`;
+* firing rate :math:`r_k = n_k / T` with :math:`n_k` the spike count and
+  :math:`T = t_{max}`;
+* power spectrum two-sided, so that a Poisson train of rate :math:`r` has
+  :math:`S(f) = r` for :math:`f > 0` (see :func:`power_spectrum`);
+* cross-correlogram :math:`C_{kj}(\tau) = \langle x_k(t+\tau) x_j(t)\rangle`
+  (Hz\ :sup:`2`): positive lags mean neuron ``k`` fires after ``j``.
+
+References: Cox & Lewis (1966) *The Statistical Analysis of Series of Events*;
+Perkel, Gerstein & Moore (1967) Biophys. J. 7, 419; Dayan & Abbott (2001)
+*Theoretical Neuroscience*, ch. 1; Gabbiani & Koch (1998) in *Methods in
+Neuronal Modeling*, ch. 9.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .._core.validation import check_array, check_bool, check_choice, check_positive, check_scalar
+from ..units import MS_PER_S
+from .containers import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,  # noqa: F401
+                         as_trains, grouped, whole_bins)
+
+__all__ = [
+    "bin_spikes",
+    "firing_rates",
+    "isi",
+    "cv_isi",
+    "fano_factor",
+    "fano_factor_curve",
+    "population_rate",
+    "power_spectrum",
+    "cross_correlogram",
+    "spike_count_correlation",
+]
+
+# ---------------------------------------------------------------------------
+# Jitted kernels
+# ---------------------------------------------------------------------------
+
+@njit(cache=True)
+def _bin_kernel(times, ids, bin_width, out):
+    """Add each spike to its bin of ``out`` (n_neurons, n_bins); jitted, no checking.
+
+    Spikes beyond the last full bin are ignored.
+    """
+    n_bins = out.shape[1]
+    for s in range(times.size):
+        b = int(times[s] / bin_width)
+        if b < n_bins:
+            out[ids[s], b] += 1
+
+
+@njit(cache=True)
+def _bin_subset_kernel(times, ids, first, bin_width, out):
+    """Bin spikes of neurons ``first .. first + out.shape[0] - 1``; jitted, no checking."""
+    n_rows, n_bins = out.shape
+    for s in range(times.size):
+        row = ids[s] - first
+        if 0 <= row < n_rows:
+            b = int(times[s] / bin_width)
+            if b < n_bins:
+                out[row, b] += 1.0
+
+
+@njit(cache=True)
+def _isi_kernel(times, offsets, out, out_offsets):
+    """Interspike intervals of each neuron's sorted train; jitted, no checking.
+
+    Neuron k's ISIs go to ``out[out_offsets[k]:out_offsets[k+1]]``.
+    """
+    n_neurons = offsets.size - 1
+    for k in range(n_neurons):
+        o = out_offsets[k]
+        for s in range(offsets[k] + 1, offsets[k + 1]):
+            out[o] = times[s] - times[s - 1]
+            o += 1
+
+
+@njit(cache=True)
+def _correlogram_pairs_kernel(times, offsets, pairs, bin_width, m, counts):
+    """Histogram of lags t_k - t_j for the given (k, j) pairs; jitted, no checking.
+
+    ``times`` grouped and sorted per neuron. Bin ``b`` covers lags
+    ``[(b - m - 1/2) w, (b - m + 1/2) w)``. Same-spike pairs of a (k, k) pair are skipped.
+    """
+    half = (m + 0.5) * bin_width
+    n_b = 2 * m + 1
+    for p in range(pairs.shape[0]):
+        k = pairs[p, 0]
+        j = pairs[p, 1]
+        k0 = offsets[k]
+        k1 = offsets[k + 1]
+        start = k0
+        for a in range(offsets[j], offsets[j + 1]):
+            t0 = times[a]
+            while start < k1 and times[start] < t0 - half:
+                start += 1
+            b = start
+            while b < k1 and times[b] < t0 + half:
+                if not (k == j and b == a):
+                    idx = int(np.floor((times[b] - t0 + half) / bin_width))
+                    if 0 <= idx < n_b:
+                        counts[idx] += 1
+                b += 1
+
+
+@njit(cache=True)
+def _correlogram_population_kernel(times, ids, bin_width, m, counts):
+    """Histogram of lags between spikes of different neurons, all ordered pairs; jitted, no checking.
+
+    ``times`` sorted globally in time, ``ids`` the matching neuron indices.
+    """
+    half = (m + 0.5) * bin_width
+    n_b = 2 * m + 1
+    n = times.size
+    for a in range(n):
+        t0 = times[a]
+        # each unordered pair once: lag +d for (ids[b], ids[a]) and -d for (ids[a], ids[b]);
+        # bins cover [-half, half), so +d needs d < half and -d needs d <= half
+        b = a + 1
+        while b < n and times[b] - t0 <= half:
+            if ids[b] != ids[a]:
+                d = times[b] - t0
+                if d < half:
+                    idx = int(np.floor((d + half) / bin_width))
+                    if idx < n_b:
+                        counts[idx] += 1
+                idx = int(np.floor((half - d) / bin_width))
+                if 0 <= idx < n_b:
+                    counts[idx] += 1
+            b += 1
+
+
+# ---------------------------------------------------------------------------
+# Statistics
+# ---------------------------------------------------------------------------
+
+def bin_spikes(spikes, spike_ids=None, *, bin_width: float, n_neurons: int | None = None,
+               t_max: float | None = None) -> BinnedSpikes:
+    r"""Count each neuron's spikes in consecutive time bins.
+
+    Parameters
+    ----------
+    spikes : SpikeTrains or array_like
+        A :class:`SpikeTrains` (or a ``simulate_population`` result), or the
+        spike times (ms) as a 1-D array.
+    spike_ids : array_like of int, optional
+        Neuron index of each spike (raw-array input only); omitted for a single train.
+    bin_width : float
+        Bin width (ms), > 0.
+    n_neurons : int, optional
+        Number of neurons (raw arrays: default ``max(spike_ids) + 1``).
+    t_max : float
+        Length of the record (ms); required for raw arrays.
+
+    Returns
+    -------
+    BinnedSpikes
+        ``counts`` (n_neurons, n_bins) int64 and ``bin_edges`` (ms). There are
+        ``n_bins = floor(t_max / bin_width)`` full bins ``[b w, (b+1) w)``;
+        spikes in a trailing partial bin are not counted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bin_spikes(np.array([0.5, 1.2, 1.7, 3.9]), bin_width=1.0, t_max=4.0).counts
+    array([[1, 2, 0, 1]])
+    """
+    st = as_trains(spikes, spike_ids, n_neurons, t_max)
+    bin_width = check_positive(bin_width, "bin_width", unit="ms")
+    n_bins = whole_bins(st.t_max, bin_width)
+    if n_bins < 1:
+        raise ValueError(f"bin_width must be <= t_max = {st.t_max:g} ms, got {bin_width:g} ms")
+    counts = np.zeros((st.n_neurons, n_bins), dtype=np.int64)
+    _bin_kernel(st.spike_times, st.spike_ids, bin_width, counts)
+    return BinnedSpikes(counts, np.arange(n_bins + 1) * bin_width)
+
+
+def firing_rates(spikes, spike_ids=None, *, n_neurons: int | None = None,
+                 t_max: float | None = None) -> np.ndarray:
+    r"""Time-averaged firing rate of each neuron, :math:`r_k = n_k / T` (Hz).
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons, t_max
+        As in :func:`bin_spikes` (times in ms).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_neurons,)
+        Rates (Hz).
+
+    Notes
+    -----
+    Spike count divided by the record length (Dayan & Abbott 2001, sec. 1.2).
+
+    Examples
+    --------
+    >>> firing_rates([10.0, 20.0, 30.0], t_max=1000.0)
+    array([3.])
+    """
+    st = as_trains(spikes, spike_ids, n_neurons, t_max)
+    counts = np.bincount(st.spike_ids, minlength=st.n_neurons).astype(float)
+    return counts / (st.t_max / MS_PER_S)
+
+
+def isi(spikes, spike_ids=None, *, n_neurons: int | None = None, pooled: bool = False):
+    r"""Interspike intervals (ms) of each neuron, or of all neurons pooled.
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons
+        As in :func:`bin_spikes`; times must be increasing within each neuron.
+        ``t_max`` is not needed.
+    pooled : bool
+        If True return one array with the ISIs of all neurons (neuron by neuron).
+
+    Returns
+    -------
+    list of numpy.ndarray or numpy.ndarray
+        ``isis[k]`` = differences of consecutive spike times of neuron ``k``
+        (ms; empty for fewer than two spikes), or the concatenation if ``pooled``.
+
+    Examples
+    --------
+    >>> isi([1.0, 3.0, 6.0], pooled=True)
+    array([2., 3.])
+    """
+    pooled = check_bool(pooled, "pooled")
+    t_max = getattr(spikes, "t_max", None)
+    st = as_trains(spikes, spike_ids, n_neurons, t_max, need_t_max=False)
+    times, offsets = grouped(st)
+    n_per = np.maximum(np.diff(offsets) - 1, 0)
+    out_offsets = np.zeros(st.n_neurons + 1, dtype=np.int64)
+    np.cumsum(n_per, out=out_offsets[1:])
+    out = np.empty(out_offsets[-1])
+    _isi_kernel(times, offsets, out, out_offsets)
+    if pooled:
+        return out
+    return [out[out_offsets[k]:out_offsets[k + 1]] for k in range(st.n_neurons)]
+
+
+def cv_isi(spikes, spike_ids=None, *, n_neurons: int | None = None, pooled: bool = False):
+    r"""Coefficient of variation of the interspike intervals, :math:`C_V = \sigma_{ISI}/\langle ISI\rangle`.
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons
+        As in :func:`isi`.
+    pooled : bool
+        If True compute one CV from the pooled ISIs of all neurons; otherwise one per neuron.
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (n_neurons,)
+        Dimensionless CV (sample standard deviation with ``ddof=1``); NaN for
+        neurons with fewer than two ISIs.
+
+    Notes
+    -----
+    :math:`C_V = 1` for a Poisson process, :math:`1/\sqrt{k}` for a Gamma
+    renewal process of order :math:`k` (Cox & Lewis 1966). For
+    Poisson the standard error of the estimate from :math:`n` ISIs is
+    :math:`\approx 1/\sqrt{n}` (delta method), for Gamma order :math:`k`
+    :math:`\approx\sqrt{(1/k + 1/k^2)/(2n)}`.
+
+    Examples
+    --------
+    >>> float(cv_isi([0.0, 1.0, 2.0, 3.0], pooled=True))
+    0.0
+    """
+    intervals = isi(spikes, spike_ids, n_neurons=n_neurons, pooled=pooled)
+
+    def _cv(x):
+        if x.size < 2:
+            return np.nan
+        m = x.mean()
+        return np.nan if m == 0 else float(x.std(ddof=1) / m)
+
+    if pooled:
+        return _cv(intervals)
+    return np.array([_cv(x) for x in intervals])
+
+
+def fano_factor(spikes, spike_ids=None, *, window: float, n_neurons: int | None = None,
+                t_max: float | None = None) -> np.ndarray:
+    r"""Fano factor of each neuron's spike count in non-overlapping windows.
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons, t_max
+        As in :func:`bin_spikes`.
+    window : float
+        Counting window (ms), > 0 and <= ``t_max / 2`` (at least two windows).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_neurons,)
+        :math:`F = \mathrm{Var}(N_W)/\langle N_W\rangle` (dimensionless, variance
+        with ``ddof=1``), NaN for neurons without spikes in the counted windows.
+
+    Notes
+    -----
+    :math:`F = 1` for a Poisson process at every window; for a renewal process
+    :math:`F \to C_V^2` as the window grows (Cox & Lewis 1966). With
+    :math:`m` windows the standard error of :math:`\hat F` for a Poisson train
+    is :math:`\approx\sqrt{2/(m-1)}` (delta method).
+
+    Examples
+    --------
+    >>> fano_factor([0.5, 1.5, 1.6, 2.5, 2.6, 2.7], window=1.0, t_max=4.0)
+    array([1.11111111])
+    """
+    st = as_trains(spikes, spike_ids, n_neurons, t_max)
+    window = check_positive(window, "window", unit="ms")
+    if whole_bins(st.t_max, window) < 2:
+        raise ValueError(f"window must be <= t_max / 2 = {st.t_max / 2:g} ms (two windows at least), "
+                         f"got {window:g} ms")
+    counts = bin_spikes(st, bin_width=window).counts.astype(float)
+    mean = counts.mean(axis=1)
+    var = counts.var(axis=1, ddof=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(mean > 0, var / np.where(mean > 0, mean, 1.0), np.nan)
+
+
+def fano_factor_curve(spikes, spike_ids=None, *, windows, n_neurons: int | None = None,
+                      t_max: float | None = None) -> FanoCurve:
+    """Fano factor for several counting windows, averaged over neurons.
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons, t_max
+        As in :func:`bin_spikes`.
+    windows : array_like, shape (n_windows,)
+        Counting windows (ms), each > 0 and <= ``t_max / 2``.
+
+    Returns
+    -------
+    FanoCurve
+        ``windows`` (ms), ``fano`` (mean over neurons with spikes) and ``sem``
+        (standard error across those neurons).
+
+    Examples
+    --------
+    >>> st = poisson_spike_train(20.0, 10_000.0, n_trains=20, seed=1)
+    >>> curve = fano_factor_curve(st, windows=[10.0, 100.0])
+    >>> curve.fano.shape
+    (2,)
+    """
+    st = as_trains(spikes, spike_ids, n_neurons, t_max)
+    windows = check_array(windows, "windows", ndim=1, low=0.0, low_inclusive=False, unit="ms")
+    fano = np.empty(windows.size)
+    sem = np.empty(windows.size)
+    for i, w in enumerate(windows):
+        f = fano_factor(st, window=float(w))
+        f = f[np.isfinite(f)]
+        fano[i] = f.mean() if f.size else np.nan
+        sem[i] = f.std(ddof=1) / np.sqrt(f.size) if f.size > 1 else np.nan
+    return FanoCurve(windows, fano, sem)
+
+
+def population_rate(spikes, spike_ids=None, *, bin_width: float, n_neurons: int | None = None,
+                    t_max: float | None = None, smoothing: str | None = None,
+                    smooth_width: float | None = None) -> PopulationRate:
+    r"""Population firing rate (PSTH): spikes per neuron per second in each bin.
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons, t_max
+        As in :func:`bin_spikes`. Neurons may equally be trials of one neuron (PSTH).
+    bin_width : float
+        Bin width (ms), > 0.
+    smoothing : {None, "gaussian", "box"}
+        Optional smoothing kernel.
+    smooth_width : float
+        Standard deviation of the Gaussian kernel, or full width of the box
+        kernel (ms), > 0; required with ``smoothing``.
+
+    Returns
+    -------
+    PopulationRate
+        ``times`` (bin centres, ms) and ``rate`` (Hz).
+
+    Notes
+    -----
+    :math:`A(t) = \frac{1}{N\,\Delta t}\sum_k n_k(t, t+\Delta t)` (Gerstner et
+    al. 2014, *Neuronal Dynamics*, sec. 7.2). The smoothing kernel is normalised
+    to unit area; at the edges it is renormalised by its mass inside the record,
+    so a constant rate stays constant up to the ends.
+
+    Examples
+    --------
+    >>> pr = population_rate([1.0, 2.0, 3.0, 4.0], bin_width=2.0, t_max=4.0)
+    >>> pr.rate
+    array([ 500., 1000.])
+    """
+    st = as_trains(spikes, spike_ids, n_neurons, t_max)
+    binned = bin_spikes(st, bin_width=bin_width)
+    bin_width = float(binned.bin_edges[1])
+    rate = binned.counts.sum(axis=0) / (st.n_neurons * bin_width / MS_PER_S)
+    if smoothing is not None:
+        check_choice(smoothing, "smoothing", ("gaussian", "box"))
+        if smooth_width is None:
+            raise TypeError("smooth_width (ms) is required when smoothing is set")
+        smooth_width = check_positive(smooth_width, "smooth_width", unit="ms")
+        if smoothing == "gaussian":
+            half = int(np.ceil(4.0 * smooth_width / bin_width))
+            u = np.arange(-half, half + 1) * bin_width
+            kernel = np.exp(-0.5 * (u / smooth_width) ** 2)
+        else:
+            n = max(1, int(round(smooth_width / bin_width)))
+            kernel = np.ones(n)
+        kernel /= kernel.sum()
+        mass = np.convolve(np.ones_like(rate), kernel, mode="same")
+        rate = np.convolve(rate, kernel, mode="same") / mass
+    elif smooth_width is not None:
+        raise ValueError("smooth_width needs smoothing='gaussian' or 'box'")
+    centres = 0.5 * (binned.bin_edges[:-1] + binned.bin_edges[1:])
+    return PopulationRate(centres, rate)
+
+
+def power_spectrum(spikes, spike_ids=None, *, dt: float = 1.0, segment_length: float | None = None,
+                   window: str = "boxcar", average: bool = True, n_neurons: int | None = None,
+                   t_max: float | None = None) -> PowerSpectrum:
+    r"""Power spectrum of spike trains (Hz), averaged over segments and neurons.
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons, t_max
+        As in :func:`bin_spikes`. Neurons may be independent trials of one neuron.
+    dt : float
+        Bin width (ms) of the binned spike train; the Nyquist frequency is
+        ``500 / dt`` Hz. Default 1 ms.
+    segment_length : float, optional
+        Length (ms) of the segments whose periodograms are averaged; the
+        frequency resolution is ``1000 / segment_length`` Hz. Default: the whole record.
+    window : {"boxcar", "hann"}
+        ``"boxcar"``: non-overlapping rectangular segments (Bartlett);
+        ``"hann"``: Hann-windowed segments overlapping by half (Welch).
+    average : bool
+        If True average over neurons; else return one spectrum per neuron.
+
+    Returns
+    -------
+    PowerSpectrum
+        ``freqs`` (Hz, 0 .. Nyquist), ``power`` (Hz), ``n_segments`` per neuron
+        and ``n_averaged`` periodograms in each value.
+
+    Notes
+    -----
+    Convention: the two-sided spectrum :math:`S(f) = \lim_{T\to\infty}
+    \langle|\tilde x_T(f)|^2\rangle/T` with :math:`\tilde x_T(f) =
+    \int_0^T (x(t) - r)\,e^{-2\pi i f t}\,dt`, returned for :math:`f \ge 0`
+    only and *not* doubled. Hence :math:`S(f) = S(-f)`, a Poisson train of
+    rate :math:`r` has :math:`S(f) = r` at every :math:`f`, and any spike train
+    has :math:`S(f) \to r` for :math:`f \to \infty`; for a renewal process
+    :math:`S(0) = r C_V^2` (Cox & Lewis 1966). This is the convention of
+    Fokker-Planck spectra (e.g. Lindner, Schimansky-Geier & Longtin 2002, Phys.
+    Rev. E 66, 031916). A one-sided spectrum would be ``2 * power``.
+
+    Estimator: spikes are counted in bins of width :math:`\Delta`, the
+    neuron's mean count per bin (over the whole record) is subtracted, and for
+    each segment of :math:`L` bins with taper :math:`w_n`
+
+    .. math::
+
+        \hat S(f_l) = \frac{\left|\sum_n w_n (c_n - \bar c)\,e^{-2\pi i l n/L}\right|^2}
+                          {\Delta \sum_n w_n^2},
+
+    averaged over segments and neurons (Welch 1967). For Poisson counts the
+    expectation is exactly :math:`r` at every :math:`f_l > 0` up to Nyquist.
+    For other trains binning multiplies :math:`S` by
+    :math:`\mathrm{sinc}^2(f\Delta)` and aliases frequencies above Nyquist,
+    so choose :math:`\Delta` well below the time scales of interest. At
+    :math:`f = 0` subtracting the record mean biases the boxcar estimate by
+    the factor :math:`1 - 1/M` (:math:`M` segments). Each boxcar
+    periodogram value (:math:`0 < f <` Nyquist) is exponentially distributed,
+    so the relative standard error of the average is :math:`1/\sqrt{n_{avg}}`.
+
+    Examples
+    --------
+    >>> st = poisson_spike_train(50.0, 20_000.0, n_trains=10, seed=0)
+    >>> ps = power_spectrum(st, dt=1.0, segment_length=1000.0)
+    >>> ps.freqs[:3], ps.n_averaged
+    (array([0., 1., 2.]), 200)
+    """
+    st = as_trains(spikes, spike_ids, n_neurons, t_max)
+    dt = check_positive(dt, "dt", unit="ms")
+    check_choice(window, "window", ("boxcar", "hann"))
+    average = check_bool(average, "average")
+    n_bins = whole_bins(st.t_max, dt)
+    if n_bins < 2:
+        raise ValueError(f"dt must be <= t_max / 2 = {st.t_max / 2:g} ms, got {dt:g} ms")
+    if segment_length is None:
+        seg = n_bins
+    else:
+        segment_length = check_scalar(segment_length, "segment_length", low=2 * dt, high=st.t_max, unit="ms")
+        seg = min(n_bins, int(round(segment_length / dt)))
+    step = seg if window == "boxcar" else max(1, seg // 2)
+    n_seg = 1 + (n_bins - seg) // step
+    taper = np.ones(seg) if window == "boxcar" else np.hanning(seg + 2)[1:-1]
+    norm = (dt / MS_PER_S) * np.sum(taper ** 2)
+    n_freq = seg // 2 + 1
+    power = np.zeros((st.n_neurons, n_freq))
+    # neurons in chunks to bound memory (about 4 million bins at once)
+    chunk = max(1, min(st.n_neurons, 4_000_000 // n_bins))
+    starts = np.arange(n_seg) * step
+    for first in range(0, st.n_neurons, chunk):
+        rows = min(chunk, st.n_neurons - first)
+        counts = np.zeros((rows, n_bins))
+        _bin_subset_kernel(st.spike_times, st.spike_ids, first, dt, counts)
+        counts -= counts.mean(axis=1, keepdims=True)
+        for s0 in starts:
+            spec = np.fft.rfft(counts[:, s0:s0 + seg] * taper, axis=1)
+            power[first:first + rows] += spec.real ** 2 + spec.imag ** 2
+    power /= norm * n_seg
+    freqs = np.fft.rfftfreq(seg, d=dt / MS_PER_S)
+    if average:
+        return PowerSpectrum(freqs, power.mean(axis=0), n_seg, n_seg * st.n_neurons)
+    return PowerSpectrum(freqs, power, n_seg, n_seg)
+
+
+def _lag_weights(t_max: float, bin_width: float, m: int) -> np.ndarray:
+    r"""Exact overlap :math:`\int_{bin}(T - |u|)\,du` (ms^2) of each lag bin (edge correction)."""
+    edges = (np.arange(-m, m + 2) - 0.5) * bin_width
+    u = np.clip(edges, -t_max, t_max)
+    antideriv = t_max * u - 0.5 * u * np.abs(u)
+    return np.diff(antideriv)
+
+
+def cross_correlogram(spikes, spike_ids=None, *, pairs=None, bin_width: float = 1.0,
+                      max_lag: float = 100.0, n_neurons: int | None = None,
+                      t_max: float | None = None) -> Correlogram:
+    r"""Cross-correlogram :math:`C_{kj}(\tau)` (Hz^2) for one pair or averaged over pairs.
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons, t_max
+        As in :func:`bin_spikes`; times increasing within each neuron.
+    pairs : None, (k, j) or array_like of shape (n_pairs, 2)
+        ``None``: average over all ordered pairs of distinct neurons.
+        ``(k, j)``: that pair (``k == j`` gives the autocorrelogram without the
+        same-spike term). An array: average over the listed pairs.
+    bin_width : float
+        Lag bin width (ms), > 0. Bins are centred on multiples of ``bin_width``.
+    max_lag : float
+        Largest lag (ms), >= 0; the lags are ``m * bin_width`` for
+        ``|m| <= floor(max_lag / bin_width)``.
+
+    Returns
+    -------
+    Correlogram
+        ``lags`` (ms), ``correlation`` and ``covariance`` (Hz^2), ``counts``, ``n_pairs``.
+
+    Notes
+    -----
+    With :math:`n_{kj}(\tau)` the number of spike pairs with :math:`t_k - t_j`
+    in the bin around :math:`\tau`,
+
+    .. math::
+
+        C_{kj}(\tau) = \frac{n_{kj}(\tau)}{\int_{\rm bin}(T - |u|)\,du},
+
+    which estimates :math:`\langle x_k(t+\tau)x_j(t)\rangle` without bias: the
+    denominator is the exact time over which both spikes can fall in
+    :math:`[0, T]` (Perkel, Gerstein & Moore 1967; Dayan & Abbott 2001, sec.
+    1.4, here with edge correction). For independent stationary trains
+    :math:`C_{kj}(\tau) = r_k r_j`; ``covariance`` subtracts the product of the
+    measured rates, :math:`\hat r_k \hat r_j`. Averaging is over pairs:
+    :math:`\bar C = \frac{1}{P}\sum_{(k,j)} C_{kj}`. The covariance density
+    integrates to the count covariance: :math:`\int C(\tau)\,d\tau =
+    \lim_{W\to\infty}\mathrm{Cov}(N_k, N_j)/W`.
+
+    Examples
+    --------
+    >>> st = SpikeTrains.from_trains([[10.0, 20.0], [12.0]], t_max=1000.0)
+    >>> cc = cross_correlogram(st, pairs=(1, 0), bin_width=1.0, max_lag=3.0)
+    >>> cc.lags, cc.counts
+    (array([-3., -2., -1.,  0.,  1.,  2.,  3.]), array([0, 0, 0, 0, 0, 1, 0]))
+    """
+    st = as_trains(spikes, spike_ids, n_neurons, t_max)
+    bin_width = check_positive(bin_width, "bin_width", unit="ms")
+    max_lag = check_scalar(max_lag, "max_lag", low=0.0, high=st.t_max, unit="ms")
+    m = int(np.floor(max_lag / bin_width * (1.0 + 1e-12)))
+    counts = np.zeros(2 * m + 1, dtype=np.int64)
+    rates = firing_rates(st)
+    if pairs is None:
+        if st.n_neurons < 2:
+            raise ValueError("pairs=None averages over distinct neurons: n_neurons must be >= 2; "
+                             "pass pairs=(0, 0) for an autocorrelogram")
+        grouped(st)  # checks the order within each neuron
+        order = np.lexsort((st.spike_ids, st.spike_times))
+        _correlogram_population_kernel(st.spike_times[order], st.spike_ids[order], bin_width, m, counts)
+        n = st.n_neurons
+        n_pairs = n * (n - 1)
+        rate_product = (rates.sum() ** 2 - np.sum(rates ** 2)) / n_pairs
+    else:
+        p = check_array(pairs, "pairs", ndim=(1, 2), dtype=np.int64)
+        if p.ndim == 1:
+            if p.size != 2:
+                raise ValueError(f"pairs must be (k, j) or an array of shape (n_pairs, 2), got shape {p.shape}")
+            p = p.reshape(1, 2)
+        elif p.shape[1] != 2:
+            raise ValueError(f"pairs must have shape (n_pairs, 2), got {p.shape}")
+        if p.min() < 0 or p.max() >= st.n_neurons:
+            raise ValueError(f"pairs must hold neuron indices in [0, {st.n_neurons - 1}], "
+                             f"got range [{p.min()}, {p.max()}]")
+        times, offsets = grouped(st)
+        _correlogram_pairs_kernel(times, offsets, p, bin_width, m, counts)
+        n_pairs = p.shape[0]
+        rate_product = float(np.mean(rates[p[:, 0]] * rates[p[:, 1]]))
+    weights = _lag_weights(st.t_max, bin_width, m) / MS_PER_S ** 2   # s^2
+    correlation = counts / (n_pairs * weights)
+    lags = np.arange(-m, m + 1) * bin_width
+    return Correlogram(lags, correlation, correlation - rate_product, counts, n_pairs)
+
+
+def spike_count_correlation(spikes, spike_ids=None, *, window: float, pairs=None,
+                            n_neurons: int | None = None, t_max: float | None = None):
+    r"""Pearson correlation coefficient of spike counts in non-overlapping windows.
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons, t_max
+        As in :func:`bin_spikes`.
+    window : float
+        Counting window (ms), > 0 and <= ``t_max / 2``.
+    pairs : None or (k, j)
+        ``None``: the full (n_neurons, n_neurons) matrix; ``(k, j)``: one coefficient.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        :math:`\rho_{kj} = \mathrm{Cov}(N_k, N_j)/\sqrt{\mathrm{Var}N_k\,\mathrm{Var}N_j}`
+        (dimensionless); NaN where a neuron's count does not vary.
+
+    Notes
+    -----
+    The spike-count correlation of e.g. de la Rocha et al. (2007) Nature 448,
+    802; for independent trains its standard error is :math:`\approx 1/\sqrt{m}`
+    with :math:`m` windows.
+
+    Examples
+    --------
+    >>> st = SpikeTrains.from_trains([[0.5, 1.5, 1.7], [0.2, 1.1, 1.3]], t_max=2.0)
+    >>> round(spike_count_correlation(st, window=1.0, pairs=(0, 1)), 12)
+    1.0
+    """
+    st = as_trains(spikes, spike_ids, n_neurons, t_max)
+    window = check_positive(window, "window", unit="ms")
+    if whole_bins(st.t_max, window) < 2:
+        raise ValueError(f"window must be <= t_max / 2 = {st.t_max / 2:g} ms, got {window:g} ms")
+    counts = bin_spikes(st, bin_width=window).counts.astype(float)
+    if pairs is not None:
+        p = check_array(pairs, "pairs", shape=(2,), dtype=np.int64)
+        if p.min() < 0 or p.max() >= st.n_neurons:
+            raise ValueError(f"pairs must hold neuron indices in [0, {st.n_neurons - 1}], got {tuple(p)}")
+        counts = counts[p]
+    centred = counts - counts.mean(axis=1, keepdims=True)
+    cov = centred @ centred.T
+    sd = np.sqrt(np.diag(cov))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = cov / np.outer(sd, sd)
+    rho[:, sd == 0] = np.nan
+    rho[sd == 0, :] = np.nan
+    return float(rho[0, 1]) if pairs is not None else rho
+
+
