@@ -30,6 +30,43 @@ def lif_trajectory_with_threshold(tau_m, e_l, v_th, v_reset, t_ref, mu, t, v0):
     return np.array(out)
 
 
+def lif_spike_schedule_mp(tau_m, e_l, v_th, v_reset, t_ref, mu, v0, dps=60):
+    """First spike time t1 and period P (ms, mpmath numbers) of the noise-free LIF, computed
+    from the float inputs (taken as exact) at ``dps`` digits with the plain log of the ratio.
+    Requires e_l + mu > v_th (a neuron that fires) and v0 < v_th."""
+    import mpmath
+
+    with mpmath.workdps(dps):
+        tau_m, e_l, v_th, v_reset, t_ref, mu, v0 = map(mpmath.mpf, (tau_m, e_l, v_th, v_reset, t_ref, mu, v0))
+        v_inf = e_l + mu
+        t1 = tau_m * mpmath.log((v_inf - v0) / (v_inf - v_th))
+        period = t_ref + tau_m * mpmath.log((v_inf - v_reset) / (v_inf - v_th))
+        return +t1, +period
+
+
+def lif_trajectory_mp(tau_m, e_l, v_th, v_reset, t_ref, mu, t, v0, dps=60):
+    """Noise-free LIF potential (mV, floats) at the float times t with threshold: the closed form
+    evaluated in mpmath at ``dps`` digits, phase (t - t1) mod P taken in high precision."""
+    import mpmath
+
+    t1, period = lif_spike_schedule_mp(tau_m, e_l, v_th, v_reset, t_ref, mu, v0, dps)
+    out = []
+    with mpmath.workdps(dps):
+        v_inf = mpmath.mpf(e_l) + mpmath.mpf(mu)
+        for ti in t:
+            ti = mpmath.mpf(ti)
+            if ti < t1:
+                v = v_inf + (mpmath.mpf(v0) - v_inf) * mpmath.exp(-ti / tau_m)
+            else:
+                s = mpmath.fmod(ti - t1, period)
+                if s < t_ref:
+                    v = mpmath.mpf(v_reset)
+                else:
+                    v = v_inf + (mpmath.mpf(v_reset) - v_inf) * mpmath.exp(-(s - t_ref) / tau_m)
+            out.append(float(v))
+    return np.array(out)
+
+
 def eif_isi(tau_m, e_l, v_th, v_reset, t_ref, delta_t, v_t, mu):
     """Noise-free EIF ISI (ms): scipy quad of tau_m / drift(V) from v_reset to v_th, drift written directly."""
     from scipy.integrate import quad
