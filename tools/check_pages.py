@@ -38,7 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import HOW_TO_INSTALL, find_chromium  # noqa: E402
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -292,7 +294,7 @@ def check_site(
     root: str | os.PathLike,
     screenshots: str | os.PathLike | None = None,
     config: str | os.PathLike | None = None,
-    chromium: str = CHROMIUM,
+    chromium: str | None = None,
     page_timeout: float = PAGE_TIMEOUT,
     jobs: int = 2,
 ) -> Report:
@@ -306,8 +308,9 @@ def check_site(
         Folder for one full-page PNG per page (mirroring the page's path); None for no screenshots.
     config : path or None
         The book's ``_config.yml``, read for the launch buttons chapters must have. None: Binder only.
-    chromium : str
-        The Chromium executable Playwright drives.
+    chromium : str or None
+        The Chromium executable Playwright drives; None: the one ``tools/browser.py`` finds
+        (``$SNNLIB_CHROMIUM``, ``/usr/bin/chromium`` or Playwright's own).
     page_timeout : float
         Seconds allowed for loading one page and typesetting its equations.
     jobs : int
@@ -317,6 +320,10 @@ def check_site(
     from playwright.sync_api import sync_playwright
 
     start = time.perf_counter()
+    if chromium is None:
+        chromium = find_chromium()
+        if chromium is None:
+            raise FileNotFoundError(f"chromium: {HOW_TO_INSTALL}")
     root = Path(root).resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"root: no HTML build folder at {root}")
@@ -411,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for full-page screenshots (default: <html>/../screenshots)")
     parser.add_argument("--config", type=Path, default=None,
                         help="the book's _config.yml (default: the one two levels above <html>, if any)")
-    parser.add_argument("--chromium", default=CHROMIUM, help=f"Chromium executable (default {CHROMIUM})")
+    parser.add_argument("--chromium", default=None,
+                        help="Chromium executable (default: $SNNLIB_CHROMIUM, /usr/bin/chromium or Playwright's)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="browsers visiting pages in parallel (default: 2, or 1 on a single core)")
     args = parser.parse_args(argv)
@@ -420,15 +428,16 @@ def main(argv: list[str] | None = None) -> int:
     if not html.is_dir() or not find_pages(html):
         print(f"check_pages: no built HTML book in {html} (run `make book` first)", file=sys.stderr)
         return 2
-    if not Path(args.chromium).is_file():
-        print(f"check_pages: Chromium not found at {args.chromium} (apt-get install chromium)", file=sys.stderr)
+    chromium = args.chromium or find_chromium()
+    if chromium is None or not Path(chromium).is_file():
+        print(f"check_pages: {HOW_TO_INSTALL}", file=sys.stderr)
         return 2
     screenshots = args.screenshots or html.parent / "screenshots"
     config = args.config
     if config is None and (html.parent.parent / "_config.yml").is_file():
         config = html.parent.parent / "_config.yml"
 
-    report = check_site(html, screenshots=screenshots, config=config, chromium=args.chromium, jobs=args.jobs)
+    report = check_site(html, screenshots=screenshots, config=config, chromium=chromium, jobs=args.jobs)
     for page, result in sorted(report.pages.items()):
         status = "ok" if not result.problems else f"{len(result.problems)} problem(s)"
         print(f"{page:<50s} {result.math_total:5d} equations {result.seconds:6.1f} s  {status}")

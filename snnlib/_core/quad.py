@@ -1,7 +1,7 @@
 r"""Adaptive Gauss-Kronrod (7-15) quadrature shared by the jitted kernels of snnlib.
 
 One GK15 rule (``_gk15``) and one adaptive driver (``_adaptive_gk15``), used by
-``snnlib.siegert`` (Siegert rate and ISI CV of the LIF) and ``snnlib.deterministic``
+``snnlib.fokker_planck.siegert`` (Siegert rate and ISI CV of the LIF) and ``snnlib.neuron.deterministic``
 (noise-free EIF f-I curve). The integrand is passed as a jitted function ``f`` called as
 ``f(x, *args)``, with ``args`` the tuple of its extra arguments.
 
@@ -20,8 +20,9 @@ dispatcher ``f`` would be passed as a run-time value holding its address, and nu
 refuses to cache any kernel that calls the driver ("uses dynamic globals"). To compile
 the driver once per integrand rather than once per call site, bind each integrand in one
 small jitted function (``siegert._integrate_inner``, ``deterministic._eif_panel_integral``)
-and call that. numba's on-disk cache is keyed on the caller's source file only: after
-editing this module, clear the ``__pycache__`` of the callers.
+and call that. numba's on-disk cache is keyed on the caller's source file only, so a cached
+caller does not see an edit of this module: run ``make clean`` after editing it (``make unit``
+always tests with an empty cache, so a stale kernel cannot hide a failure there).
 """
 
 from __future__ import annotations

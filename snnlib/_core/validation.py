@@ -29,6 +29,7 @@ __all__ = [
     "check_array",
     "check_bool",
     "check_choice",
+    "nearest_steps",
     "whole_steps",
     "check_one_per_row",
     "per_item",
@@ -203,6 +204,15 @@ def _step_rtol(*values) -> float:
     return rtol
 
 
+def nearest_steps(duration, dt, *, raw=()) -> tuple[int, bool]:
+    """``(n, exact)``: the whole number of steps ``dt`` nearest to ``duration``, and whether
+    ``duration`` is that many steps up to round-off (relative 1e-9, or a few ulps of float32
+    input among ``raw``, the values the user passed)."""
+    x = duration / dt
+    n = int(round(x))
+    return n, abs(n - x) <= _step_rtol(*raw) * max(x, 1.0)
+
+
 def whole_steps(duration, dt, name: str, *, dt_name: str = "dt", low: int = 1, unit: str = "ms",
                 raw=()) -> int:
     """Return ``duration / dt`` as an int, requiring it to be a whole number of steps.
@@ -214,12 +224,13 @@ def whole_steps(duration, dt, name: str, *, dt_name: str = "dt", low: int = 1, u
     """
     x = duration / dt
     if not np.isfinite(x) or x > 2.0 ** 62:
-        raise ValueError(f"{name} / {dt_name} = {x:.3g} steps is too many; raise {dt_name} or lower {name}")
-    n = int(round(x))
-    if abs(n - x) > _step_rtol(*raw) * max(x, 1.0):
-        lo, hi = int(np.floor(x)) * dt, int(np.ceil(x)) * dt
+        raise ValueError(f"{name} / {dt_name} = {x:.3g} steps is too many; raise {dt_name} or shorten {name}")
+    n, exact = nearest_steps(duration, dt, raw=raw)
+    if not exact:
+        near = [k * dt for k in (int(np.floor(x)), int(np.ceil(x))) if k >= low]
         raise ValueError(f"{name} must be a whole number of steps {dt_name} = {dt:g} {unit}, got {name} = "
-                         f"{duration:g} {unit} ({x:.6g} steps); use {lo:g} or {hi:g} {unit}")
+                         f"{duration:g} {unit} ({x:.6g} steps); use " + " or ".join(f"{v:g}" for v in near)
+                         + f" {unit}")
     if n < low:
         raise ValueError(f"{name} must be at least {low} step(s) of {dt_name} = {dt:g} {unit}, "
                          f"got {name} = {duration:g} {unit}")

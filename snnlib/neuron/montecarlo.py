@@ -8,58 +8,70 @@ Each neuron obeys the Langevin equation of the book (DESIGN.md)
 
 with a spike when :math:`V` reaches ``v_th``, after which :math:`V` is held at
 ``v_reset`` for ``t_ref`` ms. :func:`simulate_population` integrates it with the
-Euler-Maruyama scheme (Kloeden & Platen 1992, section 10.2) plus an optional
-Brownian-bridge correction for threshold crossings that happen between two
-grid points. The noise is drawn inside a numba kernel from one independent
-stream per neuron (see ``snnlib._rng``), so results depend on the seed only,
+Euler-Maruyama scheme plus an optional Brownian-bridge correction for threshold
+crossings between grid points (both in :mod:`snnlib.neuron.step`, shared with the
+network simulator). The noise is drawn inside a numba kernel from one independent
+stream per neuron (:mod:`snnlib._core.rng`), so results depend on the seed only,
 never on the number of threads; memory is O(n_neurons) plus the output.
+
+The driver has three stages: :func:`_prepare` checks the input, guards the resources
+and builds the padded per-neuron state; :func:`run_chunks` advances it chunk by chunk
+(each chunk one parallel region over blocks of neurons; a chunk no longer than the
+shortest synaptic delay is exactly the synchronisation a delay-coupled network needs),
+merging each chunk's time-ordered spikes into the output; :func:`_collect` builds the
+:class:`PopulationResult`.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
-import numba
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.extending import intrinsic
-from numba.np.arrayobj import populate_array
-from numba.np.numpy_support import from_dtype
+from numba import njit
 
 from .._core import rng as _rng
+from .._core.intrinsics import SOURCE_STAMP, next_u64, uniform53, work_arrays
+from .._core.parallel import run_blocks
 from .._core.seeding import kernel_seed
-from .._core.validation import check_array, check_bool, check_int, check_positive, check_scalar
+from .._core.validation import (MAX_STEPS, check_array, check_bool, check_int, check_memory, check_positive,
+                                check_scalar, check_work, memory_limit, nearest_steps, per_item,
+                                whole_steps)
 from ..models import check_model
 from ..units import MS_PER_S
+from .step import Q_MAX, bridge_exponent, eif_psi, em_update, inverse_bridge_variance, noise_step
 
 __all__ = ["PopulationResult", "simulate_population", "langevin_noise"]
 
 #: Neurons per block: one block is integrated over a whole time chunk by one thread, lanes in SIMD.
-_BLOCK = 64
-#: Neuron-steps per chunk of the time loop (a chunk is one parallel region and one progress-bar tick).
-_CHUNK_WORK = 20_000_000
-#: Bridge probabilities exp(-q) with q above this are below 2^-54, the smallest uniform we draw,
-#: so skipping them changes nothing.
-_Q_MAX = 38.0
-#: Crossing exponent used for noise-free neurons (sigma = 0): the bridge never fires.
-_INV_VAR_NO_NOISE = 1e300
+BLOCK = 64
+#: Neuron-steps per chunk of the time loop when no chunk length is imposed (a chunk is one
+#: parallel region and one progress-bar tick; ~0.1 s of work on one core).
+CHUNK_WORK = 20_000_000
+#: Measured cost of one neuron-step on one core (s), ~5e-9 for the EIF (benchmarks/README.md):
+#: used only to decide whether a run is long enough to deserve a progress bar.
+SECONDS_PER_NEURON_STEP = 5e-9
+#: Runs estimated to take longer than this (s) show a progress bar (unless told otherwise).
+PROGRESS_AFTER_S = 3.0
+#: Rate (Hz) the first spike buffer of a chunk is sized for; a chunk that fires more is rerun
+#: with a larger buffer from its saved start state (same streams, so the same spikes).
+BUFFER_RATE_HZ = 100.0
+#: Bytes of output per spike: its time (float64) and its neuron index (int64).
+BYTES_PER_SPIKE = 16
+#: Bytes of state and input per neuron: the six arrays of :class:`Lanes`, the inputs they are built
+#: from, and the per-neuron counts of the output.
+BYTES_PER_NEURON = 128
+#: Safety factor on the theoretical stationary rate when guarding the spike output's memory.
+RATE_MARGIN = 2.0
+#: fastmath flags of the block kernel: contraction into fused multiply-adds, reciprocal and
+#: signed-zero freedom (no reassociation: results stay those of the naive twin to rounding).
+_FASTMATH = {"contract", "arcp", "nsz"}
 
-_MASK8 = np.uint64(255)
-_ONE = np.uint64(1)
-_S8 = np.uint64(8)
-_S11 = np.uint64(11)
-_TWO_M53 = 1.0 / 9007199254740992.0
-_ZIG_X1 = np.ascontiguousarray(_rng.ZIG_X[1:])  # x_{i+1}, so both look-ups use index i
 
-
-# ------------------------------------------------------------------------------------------------
-# Result
-# ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PopulationResult:
     """Output of :func:`simulate_population` (read-only).
@@ -132,232 +144,505 @@ class PopulationResult:
 
 
 # ------------------------------------------------------------------------------------------------
-# Kernels
+# What the kernel is given: a few small records instead of thirty-odd arguments
 # ------------------------------------------------------------------------------------------------
-#: dtypes of the work arrays of one block, in the order ``_block_arrays`` returns them:
-#: vv, rr, st, mb, sb, ib, zb, wx, wx1, xo, q, flag (see ``_make_run_blocks``).
+class StepParams(NamedTuple):
+    """Scalars of the step, shared by all neurons (built by :func:`step_params`)."""
+
+    n_neurons: int      #: real neurons (the lanes beyond are inert padding)
+    a: float            #: dt / tau_m (dimensionless)
+    e_l: float          #: leak reversal potential (mV)
+    v_th: float         #: threshold (mV)
+    v_reset: float      #: reset potential (mV)
+    n_ref: int          #: refractory period in steps
+    psi_c: float        #: EIF slope factor delta_t (mV); 0 for the LIF
+    v_t: float          #: EIF soft threshold (mV)
+    inv_delta: float    #: 1 / delta_t (1/mV); 0 for the LIF
+    correction: bool    #: Brownian-bridge threshold test on
+
+
+class Lanes(NamedTuple):
+    """Per-neuron state and input, padded to whole blocks of :data:`BLOCK` lanes."""
+
+    v: np.ndarray         #: membrane potential (mV), float64
+    refr: np.ndarray      #: refractory steps left, int64
+    states: np.ndarray    #: SplitMix64 stream states, uint64
+    mu: np.ndarray        #: mean input (mV), float64
+    sig_step: np.ndarray  #: noise per step sigma sqrt(2 dt / tau_m) (mV), float64
+    inv2var: np.ndarray   #: 2 / sig_step^2 (1/mV^2), for the bridge test
+
+
+class SpikeBuffer(NamedTuple):
+    """One chunk's spikes, one row per block, in time order within a row."""
+
+    step: np.ndarray    #: (n_blocks, cap) int64: step k of a spike at t = (k + 1) dt
+    neuron: np.ndarray  #: (n_blocks, cap) int64: neuron index
+    count: np.ndarray   #: (n_blocks,) int64: spikes per block (may exceed cap: then rerun)
+
+
+class Recording(NamedTuple):
+    """Voltage traces and the voltage histogram (empty arrays when not asked for)."""
+
+    row: np.ndarray     #: (n_lanes,) int64: row of v for each recorded lane, -1 otherwise
+    v: np.ndarray       #: (n_recorded, n_steps + 1) float64: traces (mV)
+    hist: np.ndarray    #: (n_blocks, n_bins + 1) int64: counts; the last column counts outliers
+    h_lo: float         #: lowest bin edge (mV)
+    h_inv_w: float      #: 1 / bin width (1/mV)
+    hist_start: int     #: first step counted
+
+
+#: dtypes of one block's work arrays, in the order the kernel unpacks them:
+#: vv, rr, st, mb, sb, ib, zb, wx, wx1, xo, q, flag
 _WORK_DTYPES = ("f8", "i8", "u8", "f8", "f8", "f8", "u8", "f8", "f8", "f8", "f8", "i8")
+_block_work_arrays = work_arrays(_WORK_DTYPES, BLOCK)
+
+_FLAG_FIRE = 1       # crossed threshold, or within reach of it (bridge test due)
+_FLAG_SLOW = 2       # the ziggurat fast path rejected the draw: redo the step with the slow path
+_FLAG_HELD = 4       # ... while refractory: only the stream advances
 
 
-@intrinsic
-def _block_arrays(typingctx):
-    """The work arrays of one block: a tuple of ``len(_WORK_DTYPES)`` C-contiguous arrays of
-    ``_BLOCK`` 8-byte elements, carved at fixed offsets out of one allocation (numba intrinsic,
-    jitted code only).
-
-    Emitted straight into the kernel: ``np.empty`` would compile a separate implementation for
-    each dtype (~0.1 s each on a first call). From one allocation at constant offsets LLVM can
-    tell that the arrays do not overlap, so the lane loops vectorise without run-time alias
-    checks, and their constant length leaves no remainder loops. Each array holds a reference
-    to the shared memory, which is freed with the last of them.
-    """
-    arrtys = [types.Array(from_dtype(np.dtype(k)), 1, "C") for k in _WORK_DTYPES]
-    tupty = types.Tuple(arrtys)
-
-    def codegen(context, builder, signature, args):
-        intp = lambda value: context.get_constant(types.intp, value)  # noqa: E731
-        meminfo = context.nrt.meminfo_alloc_aligned(builder, intp(8 * _BLOCK * len(arrtys)), 64)
-        base = builder.bitcast(context.nrt.meminfo_data(builder, meminfo), ir.IntType(64).as_pointer())
-        out = []
-        for k, aty in enumerate(arrtys):
-            ary = context.make_array(aty)(context, builder)
-            data = builder.bitcast(builder.gep(base, [intp(k * _BLOCK)]),
-                                   context.get_data_type(aty.dtype).as_pointer())
-            populate_array(ary, data=data, shape=[intp(_BLOCK)], strides=[intp(8)], itemsize=intp(8),
-                           meminfo=meminfo)
-            if k > 0:  # the allocation came with one reference; one more per further array
-                context.nrt.incref(builder, aty, ary._getvalue())
-            out.append(ary._getvalue())
-        return context.make_tuple(builder, tupty, out)
-
-    return tupty(), codegen
-
-
-def _make_run_blocks(eif, drive, record, histogram):
-    """Build the kernel for one combination of features (called once per combination).
+@functools.lru_cache(maxsize=None)
+def block_kernel(eif: bool, drive: bool, record: bool, histogram: bool):
+    """The kernel for one combination of features, built once per process (thread-safe cache).
 
     The four flags are closure constants, so numba prunes the branches of the features a call
     does not use before typing them, and a first call compiles only what it needs (about 0.5 s
-    less than a kernel with every feature, out of ~2.5 s, on the 2-core machine of
-    benchmarks/README.md). numba caches each combination on disk separately (its cache key
-    includes the closure's values).
-
-    Parameters
-    ----------
-    eif : bool
-        Exponential term psi(V) = delta_t exp((V - v_t) / delta_t) (EIF) or none (LIF).
-    drive : bool
-        Time-dependent input ``mu_t`` added to every neuron's ``mu``.
-    record : bool
-        Voltage traces of the neurons with ``rec_row >= 0`` are written to ``v_rec``.
-    histogram : bool
-        Non-refractory voltages are counted into ``hist`` from step ``hist_start`` on.
+    less than a kernel with every feature). numba caches each combination on disk separately: its
+    cache key includes the closure's values, which also hold
+    :data:`~snnlib._core.intrinsics.SOURCE_STAMP`, so an edit of the inlined helpers recompiles.
     """
+    return _make_block_kernel(bool(eif), bool(drive), bool(record), bool(histogram), SOURCE_STAMP)
 
-    @njit(cache=True, nogil=True, fastmath={"contract", "arcp", "nsz"})
-    def run_blocks(b0, b1, n_neurons, v, refr, states, mu, sig_step, inv2var, mu_t, a, e_l, v_th,
-                   v_reset, n_ref, psi_c, v_t, inv_delta, correction, n0, n1, sp_step, sp_id, sp_count,
-                   rec_row, v_rec, hist, h_lo, h_inv_w, hist_start, zx, zx1, zf):
-        """Integrate blocks ``b0 .. b1 - 1`` of ``_BLOCK`` neurons each from step ``n0`` to
-        ``n1``, releasing the GIL (jitted, no checking).
 
-        The per-neuron arrays are padded to a whole number of blocks; the padding lanes are inert
-        (no noise, at a stable fixed point below threshold), never fire and are never recorded. The
-        block's state lives in local work arrays of ``_BLOCK`` lanes (see ``_block_arrays``), so
-        that the loops over the lanes vectorise. Per step: (1) SplitMix64 draws (vectorised) and
-        ziggurat table look-ups (scalar: LLVM does not vectorise these gathers); (2) ziggurat fast
-        path, Euler-Maruyama update, refractory hold, threshold and bridge test in one vectorised
-        pass; (3) rare scalar fix-ups: lanes whose fast path was rejected get their normal from
+def _make_block_kernel(eif, drive, record, histogram, stamp):
+    @njit(cache=True, nogil=True, fastmath=_FASTMATH)
+    def run_blocks(b0, b1, n0, n1, p, lanes, mu_t, out, rec):
+        """Integrate blocks ``b0 .. b1 - 1`` of :data:`BLOCK` neurons from step ``n0`` to ``n1``,
+        releasing the GIL (jitted, no checking).
+
+        ``p``: :class:`StepParams`; ``lanes``: :class:`Lanes` (read and written back);
+        ``mu_t``: time-dependent input (mV) per step; ``out``: :class:`SpikeBuffer` of this chunk;
+        ``rec``: :class:`Recording`. The block's state lives in local work arrays of
+        :data:`BLOCK` lanes, so that the loops over the lanes vectorise. Per step: (1) SplitMix64
+        draws (vectorised) and ziggurat table look-ups (scalar gathers); (2) ziggurat fast path,
+        Euler-Maruyama update, refractory hold, threshold and bridge test in one vectorised pass;
+        (3) rare scalar fix-ups: lanes whose fast path was rejected get their normal from
         ``normal_slow`` (same stream) and redo the step; lanes that crossed or came close to
-        threshold fire (bridge uniform from the lane's own stream). Spikes go to the block's row of
-        the buffers; ``sp_count`` keeps counting past the capacity so the caller can detect
-        overflow. Element loops, not slice copies: numba's error path for a slice assignment costs
-        seconds of compile time.
+        threshold fire (bridge uniform from the lane's own stream). ``out.count`` keeps counting
+        past the buffer's capacity so that the caller can detect an overflow. Element loops, not
+        slice copies: numba's error path for a slice assignment costs seconds of compile time.
         """
-        cap = sp_step.shape[1]
-        use_bridge = 1 if correction else 0
+        stamp  # noqa: B018 - closed over: numba's cache key follows the inlined sources
+        cap = out.step.shape[1]
+        use_bridge = _FLAG_FIRE if p.correction else 0
         for b in range(b0, b1):
-            lo = b * _BLOCK
-            m = _BLOCK if lo + _BLOCK <= n_neurons else n_neurons - lo  # real lanes of this block
-            vv, rr, st, mb, sb, ib, zb, wx, wx1, xo, q, flag = _block_arrays()
-            for l in range(_BLOCK):
-                vv[l] = v[lo + l]
-                rr[l] = refr[lo + l]
-                st[l] = states[lo + l]
-                mb[l] = mu[lo + l]
-                sb[l] = sig_step[lo + l]
-                ib[l] = inv2var[lo + l]
+            lo = b * BLOCK
+            m = BLOCK if lo + BLOCK <= p.n_neurons else p.n_neurons - lo  # real lanes of this block
+            vv, rr, st, mb, sb, ib, zb, wx, wx1, xo, q, flag = _block_work_arrays()
+            for lane in range(BLOCK):
+                vv[lane] = lanes.v[lo + lane]
+                rr[lane] = lanes.refr[lo + lane]
+                st[lane] = lanes.states[lo + lane]
+                mb[lane] = lanes.mu[lo + lane]
+                sb[lane] = lanes.sig_step[lo + lane]
+                ib[lane] = lanes.inv2var[lo + lane]
             if record:
-                rec_lanes = np.empty(_BLOCK, dtype=np.int64)
+                rec_lanes = np.empty(BLOCK, dtype=np.int64)
                 n_rec = 0
-                for l in range(m):
-                    if rec_row[lo + l] >= 0:
-                        rec_lanes[n_rec] = l
+                for lane in range(m):
+                    if rec.row[lo + lane] >= 0:
+                        rec_lanes[n_rec] = lane
                         n_rec += 1
-            cnt = sp_count[b]
+            cnt = out.count[b]
             for k in range(n0, n1):
                 mt = mu_t[k] if drive else 0.0
-                # (1) SplitMix64 draws (vectorised) and ziggurat table look-ups (scalar)
-                for l in range(_BLOCK):
-                    s = st[l] + _rng.GAMMA
-                    st[l] = s
-                    zb[l] = _rng.mix64(s)
-                for l in range(_BLOCK):
-                    i = zb[l] & _MASK8
-                    wx[l] = zx[i]
-                    wx1[l] = zx1[i]
-                # (2) ziggurat fast path, Euler-Maruyama step (Kloeden & Platen 1992, 10.2),
-                # refractory hold and crossing tests in one vectorised pass; flag bits: 1 crossed
-                # or near threshold, 2 fast path rejected (the step is redone in (3)), 4 rejected
-                # while refractory
+                # (1) draws (vectorised) and ziggurat table look-ups (scalar)
+                for lane in range(BLOCK):
+                    zb[lane] = next_u64(st, lane)
+                for lane in range(BLOCK):
+                    i = _rng.zig_layer(zb[lane])
+                    wx[lane] = _rng.ZIG_X[i]
+                    wx1[lane] = _rng.ZIG_X1[i]
+                # (2) fast path, Euler-Maruyama step, refractory hold and crossing tests, vectorised
                 nflag = 0
-                for l in range(_BLOCK):
-                    z = zb[l]
-                    gx = np.float64(z >> _S11) * _TWO_M53 * wx[l]
-                    gl = (1.0 - 2.0 * np.float64((z >> _S8) & _ONE)) * gx
-                    x = vv[l]
-                    xo[l] = x
-                    psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta) if eif else 0.0
-                    xn = x + a * (e_l - x + psi + mb[l] + mt) + sb[l] * gl
-                    held = rr[l] > 0
-                    xn = v_reset if held else xn
-                    rr[l] = rr[l] - 1 if held else 0
-                    qq = (v_th - x) * (v_th - xn) * ib[l]
-                    q[l] = qq
-                    bb = 0 if gx < wx1[l] else 2
-                    f = (1 if xn >= v_th else 0) | (use_bridge if (qq < _Q_MAX) & (not held) else 0) | bb \
-                        | (2 * bb if held else 0)
-                    vv[l] = xn
-                    flag[l] = f
+                for lane in range(BLOCK):
+                    z = zb[lane]
+                    gx = _rng.zig_candidate(z, wx[lane])
+                    x = vv[lane]
+                    xo[lane] = x
+                    psi = eif_psi(x, p.psi_c, p.v_t, p.inv_delta) if eif else 0.0
+                    xn = em_update(x, p.a, p.e_l, psi, mb[lane], mt, sb[lane], _rng.zig_sign(z) * gx)
+                    held = rr[lane] > 0
+                    xn = p.v_reset if held else xn
+                    rr[lane] = rr[lane] - 1 if held else 0
+                    qq = bridge_exponent(x, xn, p.v_th, ib[lane])
+                    q[lane] = qq
+                    slow = 0 if gx < wx1[lane] else _FLAG_SLOW
+                    f = (_FLAG_FIRE if xn >= p.v_th else 0) \
+                        | (use_bridge if (qq < Q_MAX) & (not held) else 0) | slow \
+                        | (2 * slow if held else 0)
+                    vv[lane] = xn
+                    flag[lane] = f
                     nflag += f
-                # (3) rare scalar fix-ups of the real lanes: rejected normals (slow path from the
-                # same stream, step redone), spikes at grid points, and Brownian-bridge crossings
-                # between grid points
+                # (3) rare scalar fix-ups of the real lanes
                 if nflag > 0:
-                    for l in range(m):
-                        f = flag[l]
+                    for lane in range(m):
+                        f = flag[lane]
                         if f == 0:
                             continue
-                        if f & 2:
-                            gl = _rng.normal_slow(st, l, zb[l], zx, zf)
-                            if f & 4:
+                        if f & _FLAG_SLOW:
+                            xi = _rng.normal_slow(st, lane, zb[lane], _rng.ZIG_X, _rng.ZIG_F)
+                            if f & _FLAG_HELD:
                                 continue  # refractory: V stays at v_reset whatever the noise
-                            x = xo[l]
-                            psi = psi_c * _rng.exp_fast((x - v_t) * inv_delta) if eif else 0.0
-                            xn = x + a * (e_l - x + psi + mb[l] + mt) + sb[l] * gl
-                            vv[l] = xn
-                            q[l] = (v_th - x) * (v_th - xn) * ib[l]
-                        fire = vv[l] >= v_th
-                        if not fire and correction and q[l] < _Q_MAX:
-                            u = _rng.uniform53(_rng.next_u64(st, l))
-                            fire = u < math.exp(-q[l])
+                            x = xo[lane]
+                            psi = eif_psi(x, p.psi_c, p.v_t, p.inv_delta) if eif else 0.0
+                            xn = em_update(x, p.a, p.e_l, psi, mb[lane], mt, sb[lane], xi)
+                            vv[lane] = xn
+                            q[lane] = bridge_exponent(x, xn, p.v_th, ib[lane])
+                        fire = vv[lane] >= p.v_th
+                        if not fire and p.correction and q[lane] < Q_MAX:
+                            fire = uniform53(next_u64(st, lane)) < math.exp(-q[lane])
                         if fire:
                             if cnt < cap:
-                                sp_step[b, cnt] = k
-                                sp_id[b, cnt] = lo + l
+                                out.step[b, cnt] = k
+                                out.neuron[b, cnt] = lo + lane
                             cnt += 1
-                            vv[l] = v_reset
-                            rr[l] = n_ref
+                            vv[lane] = p.v_reset
+                            rr[lane] = p.n_ref
                 if record:
                     for r in range(n_rec):
-                        l = rec_lanes[r]
-                        v_rec[rec_row[lo + l], k + 1] = vv[l]
+                        lane = rec_lanes[r]
+                        rec.v[rec.row[lo + lane], k + 1] = vv[lane]
                 if histogram:
-                    if k + 1 >= hist_start:
-                        n_bins = hist.shape[1]
-                        for l in range(m):
-                            if rr[l] == 0:
-                                j = int(math.floor((vv[l] - h_lo) * h_inv_w))
+                    if k + 1 >= rec.hist_start:
+                        n_bins = rec.hist.shape[1]
+                        for lane in range(m):
+                            if rr[lane] == 0:
+                                j = int(math.floor((vv[lane] - rec.h_lo) * rec.h_inv_w))
                                 if j < 0 or j >= n_bins - 1:
                                     j = n_bins - 1  # last column collects the samples outside the edges
-                                hist[b, j] += 1
-            sp_count[b] = cnt
-            for l in range(_BLOCK):
-                v[lo + l] = vv[l]
-                refr[lo + l] = rr[l]
-                states[lo + l] = st[l]
+                                rec.hist[b, j] += 1
+            out.count[b] = cnt
+            for lane in range(BLOCK):
+                lanes.v[lo + lane] = vv[lane]
+                lanes.refr[lo + lane] = rr[lane]
+                lanes.states[lo + lane] = st[lane]
 
     return run_blocks
 
 
-_KERNELS = {}
+# ------------------------------------------------------------------------------------------------
+# Driver: prepare, run chunk by chunk, collect
+# ------------------------------------------------------------------------------------------------
+class _SpikeSink:
+    """The run's spikes in time order, in two arrays grown by half when full (``ndarray.resize``,
+    which reallocates in place where it can), so that the peak memory stays within 1.5 times the
+    output itself.
 
-
-def _run_blocks_kernel(eif, drive, record, histogram):
-    """The kernel for this combination of features, built on first use."""
-    key = (bool(eif), bool(drive), bool(record), bool(histogram))
-    if key not in _KERNELS:
-        _KERNELS[key] = _make_run_blocks(*key)
-    return _KERNELS[key]
-
-
-_POOL = {}
-
-
-def _thread_pool(n_threads):
-    """A persistent pool of ``n_threads - 1`` workers (the calling thread does one share)."""
-    if n_threads <= 1:
-        return None
-    if n_threads not in _POOL:
-        _POOL[n_threads] = ThreadPoolExecutor(max_workers=n_threads - 1, thread_name_prefix="snnlib")
-    return _POOL[n_threads]
-
-
-def _run_chunk(kernel, pool, n_threads, n_blocks, *args):
-    """Split the blocks into ``n_threads`` contiguous ranges and run them on the thread pool.
-
-    Each block depends only on its own neurons' streams and writes only its own rows, so the
-    result is the same for any number of threads.
+    Each chunk's spikes arrive as one row per block; :meth:`add` merges them by step (ties by
+    neuron index, i.e. block order then lane order) and also accumulates the population-rate
+    histogram and the per-neuron counts, so that nothing of the output's size is computed twice.
     """
-    if n_threads <= 1 or n_blocks == 1:
-        kernel(0, n_blocks, *args)
-        return
-    bounds = np.linspace(0, n_blocks, min(n_threads, n_blocks) + 1).round().astype(np.int64)
-    futures = [pool.submit(kernel, int(bounds[i]), int(bounds[i + 1]), *args)
-               for i in range(1, bounds.size - 1)]
-    kernel(int(bounds[0]), int(bounds[1]), *args)
-    for f in futures:
-        f.result()
+
+    def __init__(self, n_neurons, n_rate_bins, steps_per_bin, capacity=1024):
+        self.steps = np.empty(capacity, dtype=np.int64)
+        self.ids = np.empty(capacity, dtype=np.int64)
+        self.n = 0
+        self.rate_counts = np.zeros(n_rate_bins, dtype=np.int64)
+        self.neuron_counts = np.zeros(n_neurons, dtype=np.int64)
+        self._steps_per_bin = steps_per_bin
+
+    def add(self, buf: SpikeBuffer) -> None:
+        counts = buf.count
+        rows = np.nonzero(counts)[0]
+        if rows.size == 0:
+            return
+        steps = np.concatenate([buf.step[b, :counts[b]] for b in rows])
+        ids = np.concatenate([buf.neuron[b, :counts[b]] for b in rows])
+        order = np.argsort(steps, kind="stable")  # rows are in neuron order: ties by neuron index
+        m = steps.size
+        if self.n + m > self.steps.size:
+            cap = max(self.steps.size + self.steps.size // 2, self.n + m)
+            self.steps.resize(cap, refcheck=False)
+            self.ids.resize(cap, refcheck=False)
+        self.steps[self.n:self.n + m] = steps[order]
+        self.ids[self.n:self.n + m] = ids[order]
+        self.n += m
+        bins = steps // self._steps_per_bin
+        bins = bins[bins < self.rate_counts.size]  # an incomplete last bin is dropped
+        self.rate_counts += np.bincount(bins, minlength=self.rate_counts.size)
+        self.neuron_counts += np.bincount(ids, minlength=self.neuron_counts.size)
+
+    def times_and_ids(self, dt):
+        """Spike times (ms) and neuron ids, trimmed; the steps array becomes the times (in place,
+        in slices: each slice is read in full before it is overwritten)."""
+        self.steps.resize(self.n, refcheck=False)
+        self.ids.resize(self.n, refcheck=False)
+        times = self.steps.view(np.float64)
+        for i in range(0, self.n, 1 << 20):
+            times[i:i + (1 << 20)] = (self.steps[i:i + (1 << 20)] + 1) * dt
+        return times, self.ids
+
+
+@dataclass
+class _Run:
+    """Everything one call needs between the stages (checked and allocated by :func:`_prepare`)."""
+
+    params: StepParams
+    lanes: Lanes
+    mu_t: np.ndarray
+    rec: Recording
+    kernel: object
+    n_steps: int
+    dt: float
+    steps_per_bin: int
+    edges: np.ndarray | None
+    rec_ids: np.ndarray | None
+
+
+def run_chunks(run: _Run, sink: _SpikeSink, *, chunk_steps: int | None = None, progress=None) -> None:
+    """Advance ``run`` from step 0 to ``run.n_steps`` in chunks of ``chunk_steps`` steps (default:
+    about :data:`CHUNK_WORK` neuron-steps), each chunk one parallel call of the block kernel, and
+    merge every chunk's spikes into ``sink``.
+
+    A chunk whose spikes overflow the buffer is rerun from its saved start state with a larger
+    buffer (same streams, so the same spikes). The result does not depend on ``chunk_steps``.
+    """
+    n_neurons, n_steps = run.params.n_neurons, run.n_steps
+    if chunk_steps is None:
+        chunk_steps = max(1, min(n_steps, CHUNK_WORK // n_neurons))
+    n_blocks = run.lanes.v.size // BLOCK
+    cap = max(16, int(min(BLOCK, n_neurons) * chunk_steps * run.dt / MS_PER_S * BUFFER_RATE_HZ) + 16)
+    bar = _progress_bar(progress, n_neurons * n_steps * SECONDS_PER_NEURON_STEP, n_steps)
+    try:
+        for n0 in range(0, n_steps, chunk_steps):
+            n1 = min(n_steps, n0 + chunk_steps)
+            saved = (run.lanes.v.copy(), run.lanes.refr.copy(), run.lanes.states.copy(), run.rec.hist.copy())
+            while True:
+                buf = SpikeBuffer(np.empty((n_blocks, cap), dtype=np.int64),
+                                  np.empty((n_blocks, cap), dtype=np.int64), np.zeros(n_blocks, dtype=np.int64))
+                run_blocks(run.kernel, n_blocks, n0, n1, run.params, run.lanes, run.mu_t, buf, run.rec)
+                if buf.count.max(initial=0) <= cap:
+                    break
+                cap = int(1.25 * buf.count.max()) + 16
+                run.lanes.v[:], run.lanes.refr[:], run.lanes.states[:], run.rec.hist[:] = saved
+            sink.add(buf)
+            if bar is not None:
+                bar.update(n1 - n0)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _progress_bar(progress, est_seconds, total):
+    """A tqdm bar of ``total`` steps if wanted (see :func:`_progress_wanted`), else None."""
+    if not _progress_wanted(progress, est_seconds):
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="step", desc="simulate_population", leave=False)
+
+
+def _progress_wanted(progress, est_seconds):
+    """``progress`` if given; otherwise True for runs estimated to last more than
+    :data:`PROGRESS_AFTER_S` seconds, unless the environment says ``SNNLIB_PROGRESS=0``."""
+    if progress is not None:
+        return check_bool(progress, "progress")
+    if os.environ.get("SNNLIB_PROGRESS", "") == "0":
+        return False
+    return est_seconds > PROGRESS_AFTER_S
+
+
+def _check_time(model, dt, t_max, raw_dt, raw_t_max):
+    """Validated dt (ms) and number of steps; warnings for coarse steps and rounded t_ref."""
+    tau = model.tau_m
+    if dt > tau / 10.0:
+        raise ValueError(f"dt must be at most tau_m / 10 = {tau / 10:g} ms for Euler-Maruyama, got {dt:g} ms")
+    n_steps = whole_steps(t_max, dt, "t_max", raw=(raw_dt, raw_t_max))
+    check_work(n_steps, "t_max / dt", what="the number of time steps", limit=MAX_STEPS,
+               hint="raise dt or shorten t_max")
+    if dt > tau / 40.0:
+        warnings.warn(f"dt = {dt:g} ms > tau_m / 40 = {tau / 40:g} ms: expect Euler-Maruyama errors of "
+                      f"order dt / tau_m in rates and voltages", RuntimeWarning, stacklevel=4)
+    n_ref, exact = nearest_steps(model.t_ref, dt, raw=(raw_dt,))
+    if not exact:
+        warnings.warn(f"t_ref = {model.t_ref:g} ms is not a whole number of steps dt = {dt:g} ms; "
+                      f"using {n_ref * dt:g} ms", RuntimeWarning, stacklevel=4)
+    return n_steps, n_ref
+
+
+def _check_drive(model, mu, sigma, mu_t, v0, n_neurons, n_steps, dt):
+    """Per-neuron mu, sigma (mV) and v0 (mV), and mu_t (mV per step, or a dummy)."""
+    mu_arr = per_item(mu, "mu", n_neurons, unit="mV", hint="for a time-dependent input use mu_t")
+    sig_arr = per_item(sigma, "sigma", n_neurons, low=0.0, unit="mV")
+    if model.kind == "eif":
+        s_max = float(noise_step(sig_arr.max(), dt, model.tau_m))
+        if s_max > model.delta_t / 2.0:
+            warnings.warn(f"noise step sigma*sqrt(2 dt/tau_m) = {s_max:g} mV exceeds delta_t / 2 = "
+                          f"{model.delta_t / 2:g} mV: the exponential upswing is poorly resolved; "
+                          f"reduce dt", RuntimeWarning, stacklevel=4)
+    if mu_t is None:
+        mu_t_arr = np.zeros(1)  # not read: the kernel without drive is built
+    else:
+        mu_t_arr = check_array(mu_t, "mu_t", ndim=1, unit="mV")
+        if mu_t_arr.size != n_steps:
+            raise ValueError(f"mu_t must have shape (n_steps,) = ({n_steps},) with n_steps = t_max / dt, "
+                             f"got shape {mu_t_arr.shape}")
+    if v0 is None:
+        v = np.full(n_neurons, model.v_reset)
+    else:
+        v = per_item(v0, "v0", n_neurons, unit="mV")
+        if np.any(v >= model.v_th):
+            raise ValueError(f"v0 must be below v_th = {model.v_th:g} mV everywhere, got max {v.max():g} mV")
+    return mu_arr, sig_arr, mu_t_arr, v
+
+
+def _check_rate_bin(rate_bin, dt, n_steps):
+    """Steps per population-rate bin (default: the whole number of steps closest to 1 ms)."""
+    if rate_bin is None:
+        return min(max(1, round(1.0 / dt)), n_steps)
+    raw = rate_bin
+    rate_bin = check_positive(rate_bin, "rate_bin", unit="ms")
+    k = whole_steps(rate_bin, dt, "rate_bin", raw=(raw, dt))
+    if k > n_steps:
+        raise ValueError(f"rate_bin must be at most t_max = {n_steps * dt:g} ms, got {rate_bin:g} ms")
+    return k
+
+
+def _expected_rate_hz(model, mu_max, sigma_max):
+    """Stationary rate (Hz) at the strongest drive of the run, from theory (for the memory guard)."""
+    from ..fokker_planck import siegert_rate, stationary
+    from .deterministic import eif_fi_curve, lif_fi_curve
+
+    try:
+        if sigma_max <= 0.0:
+            fi = lif_fi_curve if model.kind == "lif" else eif_fi_curve
+            return float(fi(model, [mu_max])[0])
+        if model.kind == "lif":
+            return float(siegert_rate(model, mu_max, sigma_max))
+        return stationary(model, mu_max, sigma_max).rate
+    except (ValueError, ArithmeticError):  # theory out of its range: assume the fastest firing
+        return MS_PER_S / max(model.t_ref, 1e-3)
+
+
+def _guard_resources(model, n_neurons, n_steps, dt, mu_arr, sig_arr, mu_t_arr):
+    """Reject, before any work, a run whose spike output would not fit in memory."""
+    seconds = n_steps * dt / MS_PER_S
+    worst = MS_PER_S / max(model.t_ref, dt)   # no neuron fires faster than once per t_ref (or step)
+    if BYTES_PER_SPIKE * worst * n_neurons * seconds <= memory_limit():
+        return  # cheap bound: even at the maximal rate the output fits; no theory needed
+    rate = RATE_MARGIN * _expected_rate_hz(model, float(mu_arr.max() + max(mu_t_arr.max(), 0.0)),
+                                           float(sig_arr.max()))
+    n_spikes = min(rate, worst) * n_neurons * seconds
+    check_memory(BYTES_PER_SPIKE * n_spikes, "n_neurons * t_max",
+                 what=f"the spike output (about {n_spikes:.3g} spikes at up to {rate / RATE_MARGIN:.3g} Hz)",
+                 hint="simulate fewer neurons or a shorter t_max")
+
+
+def _check_recording(record_v, v_hist, v_hist_start, v, n_neurons, n_steps, dt, t_max, n_blocks):
+    """The :class:`Recording` (traces of ``record_v``, histogram with edges ``v_hist``) and the
+    recorded ids and edges (None when not asked for)."""
+    row = np.full(n_neurons, -1, dtype=np.int64)
+    if record_v is None:
+        rec_ids, traces = None, np.zeros((0, 1))
+    else:
+        rec_ids = check_array(record_v, "record_v", ndim=1, dtype=np.int64, low=0, high=n_neurons - 1,
+                              min_size=0)
+        if np.unique(rec_ids).size != rec_ids.size:
+            raise ValueError("record_v must not contain repeated neuron indices")
+        row[rec_ids] = np.arange(rec_ids.size)
+        check_memory(8.0 * rec_ids.size * (n_steps + 1), "record_v",
+                     what=f"the voltage traces of {rec_ids.size} neurons", hint="record fewer neurons or a shorter t_max")
+        traces = np.empty((rec_ids.size, n_steps + 1))
+        traces[:, 0] = v[rec_ids]
+    if v_hist is None:
+        return Recording(row, traces, np.zeros((n_blocks, 0), dtype=np.int64), 0.0, 0.0, 0), rec_ids, None
+    edges = check_array(v_hist, "v_hist", ndim=1, min_size=2, unit="mV")
+    widths = np.diff(edges)
+    if np.any(widths <= 0) or np.ptp(widths) > 1e-9 * abs(widths[0]) * widths.size:
+        raise ValueError("v_hist must be equally spaced, increasing bin edges (mV), e.g. np.linspace(...)")
+    check_memory(8.0 * n_blocks * edges.size, "v_hist", what=f"a histogram of {edges.size - 1} bins per block",
+                 hint="use fewer bins")
+    v_hist_start = check_scalar(v_hist_start, "v_hist_start", low=0.0, high=t_max, high_inclusive=False,
+                                unit="ms")
+    hist = np.zeros((n_blocks, edges.size), dtype=np.int64)  # one extra column counts the outliers
+    rec = Recording(row, traces, hist, float(edges[0]), float((edges.size - 1) / (edges[-1] - edges[0])),
+                    int(math.ceil(v_hist_start / dt - 1e-9)))
+    return rec, rec_ids, edges
+
+
+def step_params(model, dt, n_neurons, n_ref, threshold_correction) -> StepParams:
+    """The :class:`StepParams` of ``model`` (LIF or EIF) at time step ``dt`` (ms)."""
+    if model.kind == "eif":
+        psi_c, v_t, inv_delta = model.delta_t, model.v_t, 1.0 / model.delta_t
+    else:
+        psi_c, v_t, inv_delta = 0.0, 0.0, 0.0
+    return StepParams(n_neurons, dt / model.tau_m, model.e_l, model.v_th, model.v_reset, n_ref, psi_c, v_t,
+                      inv_delta, bool(threshold_correction))
+
+
+def padded_lanes(model, v, mu, sigma, dt, seed) -> Lanes:
+    """Per-neuron :class:`Lanes`, padded to whole blocks with inert lanes: no noise, and a mean
+    input that makes ``v_pad`` (below ``v_t``, so the EIF's upswing cannot start) a stable fixed
+    point; they never fire and are never recorded."""
+    n = v.size
+    n_pad = -n % BLOCK
+    v_pad = min(model.v_reset, model.v_t - model.delta_t) if model.kind == "eif" else model.v_reset
+    sig_step = noise_step(sigma, dt, model.tau_m)
+    states = _rng.stream_states(kernel_seed(seed), n)
+    pad = lambda x, fill, dtype=float: np.concatenate([x, np.full(n_pad, fill, dtype=dtype)])  # noqa: E731
+    return Lanes(pad(v, v_pad), np.zeros(n + n_pad, dtype=np.int64), pad(states, 0, np.uint64),
+                 pad(mu, v_pad - model.e_l - float(model.psi(v_pad))), pad(sig_step, 0.0),
+                 pad(inverse_bridge_variance(sig_step), inverse_bridge_variance(0.0)))
+
+
+def _prepare(model, mu, sigma, n_neurons, t_max, dt, seed, v0, mu_t, record_v, v_hist, v_hist_start,
+             rate_bin, threshold_correction) -> _Run:
+    """Check every input, guard the resources and build the padded state of one run."""
+    model = check_model(model, "model", allowed=("lif", "eif"))
+    n_neurons = check_int(n_neurons, "n_neurons", low=1)
+    raw_dt, raw_t_max = dt, t_max
+    dt = check_positive(dt, "dt", unit="ms")
+    t_max = check_positive(t_max, "t_max", unit="ms")
+    threshold_correction = check_bool(threshold_correction, "threshold_correction")
+    n_steps, n_ref = _check_time(model, dt, t_max, raw_dt, raw_t_max)
+    check_work(float(n_neurons) * n_steps, "n_neurons * t_max / dt", what="the number of neuron-steps",
+               hint="simulate fewer neurons or a shorter t_max")
+    check_memory(BYTES_PER_NEURON * n_neurons, "n_neurons", what=f"the state of {n_neurons} neurons",
+                 hint="simulate fewer neurons")
+    mu_arr, sig_arr, mu_t_arr, v = _check_drive(model, mu, sigma, mu_t, v0, n_neurons, n_steps, dt)
+    steps_per_bin = _check_rate_bin(rate_bin, dt, n_steps)
+    n_blocks = -(-n_neurons // BLOCK)
+    rec, rec_ids, edges = _check_recording(record_v, v_hist, v_hist_start, v, n_neurons, n_steps, dt, t_max,
+                                           n_blocks)
+    _guard_resources(model, n_neurons, n_steps, dt, mu_arr, sig_arr, mu_t_arr)
+    lanes = padded_lanes(model, v, mu_arr, sig_arr, dt, seed)
+    rec = rec._replace(row=np.concatenate([rec.row, np.full(lanes.v.size - n_neurons, -1, dtype=np.int64)]))
+    kernel = block_kernel(model.kind == "eif", mu_t is not None, rec_ids is not None, edges is not None)
+    return _Run(step_params(model, dt, n_neurons, n_ref, threshold_correction), lanes, mu_t_arr, rec, kernel,
+                n_steps, dt, steps_per_bin, edges, rec_ids)
+
+
+def _collect(run: _Run, sink: _SpikeSink) -> PopulationResult:
+    """The :class:`PopulationResult` of a finished run."""
+    n, n_steps, dt, spb = run.params.n_neurons, run.n_steps, run.dt, run.steps_per_bin
+    rate = sink.rate_counts / (n * spb * dt / MS_PER_S)
+    rate_time = (np.arange(sink.rate_counts.size) + 0.5) * spb * dt
+    neuron_rates = sink.neuron_counts / (n_steps * dt / MS_PER_S)
+    density, outside = None, 0.0
+    if run.edges is not None:
+        h = run.rec.hist.sum(axis=0)
+        n_samples = n * (n_steps + 1 - max(run.rec.hist_start, 1))
+        density = h[:-1] / (n_samples * np.diff(run.edges))
+        total_nonref = h.sum()
+        outside = float(h[-1] / total_nonref) if total_nonref else 0.0
+    spike_times, spike_ids = sink.times_and_ids(dt)
+    recorded = run.rec_ids is not None
+    return PopulationResult(
+        spike_times=spike_times, spike_ids=spike_ids, n_neurons=n, t_max=n_steps * dt, dt=dt,
+        rate_time=rate_time, rate=rate, neuron_rates=neuron_rates,
+        v_time=np.arange(n_steps + 1) * dt if recorded else None, v=run.rec.v if recorded else None,
+        v_ids=run.rec_ids, v_hist_edges=run.edges, v_hist_density=density, v_hist_outside=outside)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -403,26 +688,6 @@ def langevin_noise(n_neurons, n_steps, seed=None) -> np.ndarray:
     n_steps = check_int(n_steps, "n_steps", low=1)
     # the kernel draws neuron i's normals from stream i, in step order: stream by stream, transposed
     return np.ascontiguousarray(_rng.standard_normals(kernel_seed(seed), n_neurons, n_steps).T)
-
-
-def _per_neuron(value, name, n_neurons, *, low=None, unit="mV"):
-    """Scalar or (n_neurons,) array -> float64 array of length n_neurons."""
-    if np.ndim(value) == 0:
-        x = check_scalar(value, name, low=low, unit=unit)
-        return np.full(n_neurons, x)
-    arr = check_array(value, name, ndim=1, low=low, unit=unit)
-    if arr.size != n_neurons:
-        raise ValueError(f"{name} must be a scalar or an array of shape (n_neurons,) = ({n_neurons},), "
-                         f"got shape {arr.shape}; for a time-dependent input use mu_t")
-    return arr
-
-
-def _progress_wanted(progress, est_seconds):
-    if progress is not None:
-        return check_bool(progress, "progress")
-    if os.environ.get("SNNLIB_PROGRESS", "") == "0":
-        return False
-    return est_seconds > 3.0
 
 
 def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None, v0=None,
@@ -521,185 +786,8 @@ def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None
     >>> res.rate.shape, float(res.rate_time[0])  # 1-ms bins, centred
     ((200,), 0.5)
     """
-    model = check_model(model, "model", allowed=("lif", "eif"))
-    n_neurons = check_int(n_neurons, "n_neurons", low=1)
-    dt = check_positive(dt, "dt", unit="ms")
-    t_max = check_positive(t_max, "t_max", unit="ms")
-    threshold_correction = check_bool(threshold_correction, "threshold_correction")
-    tau = model.tau_m
-    if dt > tau / 10.0:
-        raise ValueError(f"dt must be at most tau_m / 10 = {tau / 10:g} ms for Euler-Maruyama, got {dt:g} ms")
-    n_steps = int(round(t_max / dt))
-    if n_steps < 1 or abs(n_steps * dt - t_max) > 1e-9 * max(t_max, 1.0):
-        raise ValueError(f"t_max must be a whole number of steps dt = {dt:g} ms, got t_max = {t_max:g} ms")
-    mu_arr = _per_neuron(mu, "mu", n_neurons)
-    sig_arr = _per_neuron(sigma, "sigma", n_neurons, low=0.0)
-    if dt > tau / 40.0:
-        warnings.warn(f"dt = {dt:g} ms > tau_m / 40 = {tau / 40:g} ms: expect Euler-Maruyama errors of "
-                      f"order dt / tau_m in rates and voltages", RuntimeWarning, stacklevel=2)
-    if model.kind == "eif":
-        s_max = float(sig_arr.max()) * math.sqrt(2.0 * dt / tau)
-        if s_max > model.delta_t / 2.0:
-            warnings.warn(f"noise step sigma*sqrt(2 dt/tau_m) = {s_max:g} mV exceeds delta_t / 2 = "
-                          f"{model.delta_t / 2:g} mV: the exponential upswing is poorly resolved; "
-                          f"reduce dt", RuntimeWarning, stacklevel=2)
-    n_ref = int(round(model.t_ref / dt))
-    if abs(n_ref * dt - model.t_ref) > 1e-9 * max(model.t_ref, 1.0):
-        warnings.warn(f"t_ref = {model.t_ref:g} ms is not a whole number of steps dt = {dt:g} ms; "
-                      f"using {n_ref * dt:g} ms", RuntimeWarning, stacklevel=2)
-
-    if mu_t is None:
-        mu_t_arr = np.zeros(1)  # not read: the kernel without drive is built
-    else:
-        mu_t_arr = check_array(mu_t, "mu_t", ndim=1, unit="mV")
-        if mu_t_arr.size != n_steps:
-            raise ValueError(f"mu_t must have shape (n_steps,) = ({n_steps},) with n_steps = t_max / dt, "
-                             f"got shape {mu_t_arr.shape}")
-
-    if v0 is None:
-        v = np.full(n_neurons, model.v_reset)
-    else:
-        v = _per_neuron(v0, "v0", n_neurons)
-        if np.any(v >= model.v_th):
-            raise ValueError(f"v0 must be below v_th = {model.v_th:g} mV everywhere, got max {v.max():g} mV")
-
-    if rate_bin is None:
-        rate_bin = min(max(1, round(1.0 / dt)), n_steps) * dt
-    rate_bin = check_positive(rate_bin, "rate_bin", unit="ms")
-    steps_per_bin = int(round(rate_bin / dt))
-    if steps_per_bin < 1 or abs(steps_per_bin * dt - rate_bin) > 1e-9 * max(rate_bin, 1.0) \
-            or steps_per_bin > n_steps:
-        raise ValueError(f"rate_bin must be a whole number of steps dt = {dt:g} ms in [dt, t_max], "
-                         f"got {rate_bin:g} ms")
-
-    if record_v is None:
-        rec_ids = None
-        rec_row = np.full(n_neurons, -1, dtype=np.int64)
-        v_rec = np.zeros((0, 1))
-    else:
-        rec_ids = check_array(record_v, "record_v", ndim=1, dtype=np.int64, low=0, high=n_neurons - 1,
-                              min_size=0)
-        if np.unique(rec_ids).size != rec_ids.size:
-            raise ValueError("record_v must not contain repeated neuron indices")
-        rec_row = np.full(n_neurons, -1, dtype=np.int64)
-        rec_row[rec_ids] = np.arange(rec_ids.size)
-        v_rec = np.empty((rec_ids.size, n_steps + 1))
-        v_rec[:, 0] = v[rec_ids]
-
-    n_blocks = (n_neurons + _BLOCK - 1) // _BLOCK
-    if v_hist is None:
-        edges = None
-        hist = np.zeros((n_blocks, 0), dtype=np.int64)
-        h_lo = h_inv_w = 0.0
-        hist_start = 0
-    else:
-        edges = check_array(v_hist, "v_hist", ndim=1, min_size=2, unit="mV")
-        widths = np.diff(edges)
-        if np.any(widths <= 0) or np.ptp(widths) > 1e-9 * abs(widths[0]) * widths.size:
-            raise ValueError("v_hist must be equally spaced, increasing bin edges (mV), "
-                             "e.g. np.linspace(...)")
-        v_hist_start = check_scalar(v_hist_start, "v_hist_start", low=0.0, high=t_max, high_inclusive=False,
-                                    unit="ms")
-        hist_start = int(math.ceil(v_hist_start / dt - 1e-9))
-        # one extra column counts the samples outside the edges
-        hist = np.zeros((n_blocks, edges.size), dtype=np.int64)
-        h_lo = float(edges[0])
-        h_inv_w = float((edges.size - 1) / (edges[-1] - edges[0]))
-
-    ks = kernel_seed(seed)
-    states = _rng.stream_states(ks, n_neurons)
-    sig_step = sig_arr * math.sqrt(2.0 * dt / tau)
-    with np.errstate(divide="ignore"):
-        inv2var = np.where(sig_step > 0, 2.0 / np.where(sig_step > 0, sig_step, 1.0) ** 2, _INV_VAR_NO_NOISE)
-    if model.kind == "eif":
-        psi_c, v_t, inv_delta = model.delta_t, model.v_t, 1.0 / model.delta_t
-        v_pad = min(model.v_reset, model.v_t - model.delta_t)
-    else:
-        psi_c, v_t, inv_delta = 0.0, 0.0, 0.0
-        v_pad = model.v_reset
-    # Pad the per-neuron arrays to whole blocks with inert lanes: no noise, and a mean input that
-    # makes v_pad (below v_t, so the EIF's upswing cannot start) a stable fixed point.
-    n_pad = n_blocks * _BLOCK - n_neurons
-    v = np.concatenate([v, np.full(n_pad, v_pad)])
-    refr = np.zeros(n_blocks * _BLOCK, dtype=np.int64)
-    states = np.concatenate([states, np.zeros(n_pad, dtype=np.uint64)])
-    mu_arr = np.concatenate([mu_arr, np.full(n_pad, v_pad - model.e_l - float(model.psi(v_pad)))])
-    sig_step = np.concatenate([sig_step, np.zeros(n_pad)])
-    inv2var = np.concatenate([inv2var, np.full(n_pad, _INV_VAR_NO_NOISE)])
-    rec_row = np.concatenate([rec_row, np.full(n_pad, -1, dtype=np.int64)])
-
-    chunk = max(1, min(n_steps, _CHUNK_WORK // n_neurons))
-    est_seconds = 5e-9 * n_neurons * n_steps
-    bar = None
-    if _progress_wanted(progress, est_seconds):
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=n_steps, unit="step", desc="simulate_population", leave=False)
-    cap = max(16, int(min(_BLOCK, n_neurons) * chunk * dt / MS_PER_S * 100.0) + 16)  # ~100 Hz per neuron
-    kernel = _run_blocks_kernel(model.kind == "eif", mu_t is not None, rec_ids is not None, edges is not None)
-    n_threads = numba.get_num_threads()
-    pool = _thread_pool(n_threads)
-    steps_out, ids_out = [], []
-    try:
-        n0 = 0
-        while n0 < n_steps:
-            n1 = min(n_steps, n0 + chunk)
-            saved = (v.copy(), refr.copy(), states.copy(), hist.copy())
-            while True:
-                sp_step = np.empty((n_blocks, cap), dtype=np.int64)
-                sp_id = np.empty((n_blocks, cap), dtype=np.int64)
-                sp_count = np.zeros(n_blocks, dtype=np.int64)
-                _run_chunk(kernel, pool, n_threads, n_blocks, n_neurons, v, refr, states, mu_arr, sig_step,
-                           inv2var, mu_t_arr, dt / tau, model.e_l, model.v_th, model.v_reset, n_ref, psi_c,
-                           v_t, inv_delta, threshold_correction, n0, n1, sp_step, sp_id, sp_count, rec_row,
-                           v_rec, hist, h_lo, h_inv_w, hist_start, _rng.ZIG_X, _ZIG_X1, _rng.ZIG_F)
-                if sp_count.max(initial=0) <= cap:
-                    break
-                # buffer overflow: restore the chunk's start state and rerun with room for all spikes
-                cap = int(1.25 * sp_count.max()) + 16
-                v[:], refr[:], states[:], hist[:] = saved
-            for b in range(n_blocks):
-                c = sp_count[b]
-                if c:
-                    steps_out.append(sp_step[b, :c])
-                    ids_out.append(sp_id[b, :c])
-            if bar is not None:
-                bar.update(n1 - n0)
-            n0 = n1
-    finally:
-        if bar is not None:
-            bar.close()
-
-    if steps_out:
-        all_steps = np.concatenate(steps_out)
-        all_ids = np.concatenate(ids_out)
-        # blocks are in neuron order, so a stable sort on the step orders ties by neuron index
-        order = np.argsort(all_steps, kind="stable")
-        all_steps, all_ids = all_steps[order], all_ids[order]
-    else:
-        all_steps = np.zeros(0, dtype=np.int64)
-        all_ids = np.zeros(0, dtype=np.int64)
-    spike_times = (all_steps + 1) * dt
-
-    n_rbins = n_steps // steps_per_bin
-    counts = np.bincount(all_steps // steps_per_bin, minlength=n_rbins + 1)[:n_rbins]
-    rate = counts / (n_neurons * steps_per_bin * dt / MS_PER_S)
-    rate_time = (np.arange(n_rbins) + 0.5) * steps_per_bin * dt
-    neuron_rates = np.bincount(all_ids, minlength=n_neurons) / (n_steps * dt / MS_PER_S)
-
-    density = None
-    outside = 0.0
-    if edges is not None:
-        h = hist.sum(axis=0)
-        n_samples = n_neurons * (n_steps + 1 - max(hist_start, 1))
-        inside = h[:-1]
-        density = inside / (n_samples * np.diff(edges))
-        total_nonref = h.sum()
-        outside = float(h[-1] / total_nonref) if total_nonref else 0.0
-
-    return PopulationResult(
-        spike_times=spike_times, spike_ids=all_ids, n_neurons=n_neurons, t_max=n_steps * dt, dt=dt,
-        rate_time=rate_time, rate=rate, neuron_rates=neuron_rates,
-        v_time=None if rec_ids is None else np.arange(n_steps + 1) * dt,
-        v=None if rec_ids is None else v_rec, v_ids=rec_ids,
-        v_hist_edges=edges, v_hist_density=density, v_hist_outside=outside)
+    run = _prepare(model, mu, sigma, n_neurons, t_max, dt, seed, v0, mu_t, record_v, v_hist, v_hist_start,
+                   rate_bin, threshold_correction)
+    sink = _SpikeSink(run.params.n_neurons, run.n_steps // run.steps_per_bin, run.steps_per_bin)
+    run_chunks(run, sink, progress=progress)
+    return _collect(run, sink)

@@ -18,12 +18,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).is_file(),
-    reason=f"the browser check needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
-)
 
 
 def _load(name: str):
@@ -34,8 +28,12 @@ def _load(name: str):
     return module
 
 
+browser = _load("browser")
 check_pages = _load("check_pages")
 sphinx_offline = _load("sphinx_offline")
+
+# `make test` installs a browser first (tools/browser.py --ensure); a bare pytest run without one skips
+pytestmark = pytest.mark.skipif(browser.find_chromium() is None, reason=browser.HOW_TO_INSTALL)
 
 # A valid 1x1 PNG.
 PNG = base64.b64decode(

@@ -1,15 +1,17 @@
-"""Input validation helpers, seed handling and the model parameter objects."""
+"""Input validation helpers, the resource guard and seed handling (snnlib._core)."""
 
 import math
+import os
 
 import numpy as np
 import pytest
 
 import snnlib
-from snnlib import EIF, LIF, IFModel
 from snnlib._core.seeding import as_generator, kernel_seed
-from snnlib._core.validation import (check_array, check_bool, check_choice, check_int, check_nonnegative,
-                                check_positive, check_scalar)
+from snnlib._core.validation import (MAX_STEPS, MAX_WORK, check_array, check_bool, check_choice, check_int,
+                                     check_memory, check_nonnegative, check_one_per_row, check_positive,
+                                     check_scalar, check_work, memory_limit, nearest_steps, per_item,
+                                     whole_steps)
 
 
 # --- scalars --------------------------------------------------------------------------------------
@@ -119,57 +121,12 @@ def test_bad_seed(bad, err):
         as_generator(bad)
 
 
-# --- models ---------------------------------------------------------------------------------------
-def test_lif_defaults_and_drift():
-    m = LIF()
-    assert (m.tau_m, m.e_l, m.v_th, m.v_reset, m.t_ref) == (20.0, -65.0, -50.0, -65.0, 2.0)
-    # Drift (e_l - V + mu)/tau_m at V = -60, mu = 10: (-65 + 60 + 10)/20 = 0.25 mV/ms.
-    assert m.drift(-60.0, 10.0) == pytest.approx(0.25, rel=1e-15)
-    np.testing.assert_array_equal(m.psi([-70.0, -50.0]), [0.0, 0.0])
+def test_version_is_the_one_in_pyproject():
+    import tomllib
+    from pathlib import Path
 
-
-def test_eif_psi_closed_form():
-    m = EIF(delta_t=1.5, v_t=-52.0)
-    v = np.array([-70.0, -52.0, -49.0])
-    np.testing.assert_allclose(m.psi(v), 1.5 * np.exp((v + 52.0) / 1.5), rtol=1e-15)
-    assert m.drift(-52.0, 0.0) == pytest.approx((-65.0 + 52.0 + 1.5) / 20.0, rel=1e-14)
-
-
-def test_models_are_immutable():
-    m = LIF()
-    with pytest.raises(AttributeError):
-        m.tau_m = 5.0
-
-
-@pytest.mark.parametrize("kwargs, name", [
-    ({"tau_m": 0.0}, "tau_m"), ({"tau_m": -1.0}, "tau_m"), ({"t_ref": -0.1}, "t_ref"),
-    ({"v_reset": -50.0}, "v_reset"), ({"v_th": math.nan}, "v_th"), ({"e_l": math.inf}, "e_l"),
-    ({"tau_m": "20"}, "tau_m"),
-])
-def test_lif_rejects_bad_parameters(kwargs, name):
-    with pytest.raises((ValueError, TypeError), match=name):
-        LIF(**kwargs)
-
-
-@pytest.mark.parametrize("kwargs, name", [
-    ({"delta_t": 0.0}, "delta_t"), ({"v_t": -30.0}, "v_t"), ({"v_t": -20.0}, "v_t"),
-    ({"v_reset": -30.0}, "v_reset"), ({"delta_t": math.nan}, "delta_t"),
-])
-def test_eif_rejects_bad_parameters(kwargs, name):
-    with pytest.raises((ValueError, TypeError), match=name):
-        EIF(**kwargs)
-
-
-def test_custom_model():
-    quad = IFModel(psi_func=lambda v: 0.1 * (v + 55.0) ** 2, v_th=-40.0)
-    assert quad.psi(-55.0) == 0.0
-    assert quad.drift(-45.0, 0.0) == pytest.approx((-65.0 + 45.0 + 10.0) / 20.0)
-    with pytest.raises(TypeError, match="psi_func"):
-        IFModel(psi_func=3.0)
-
-
-def test_version():
-    assert isinstance(snnlib.__version__, str)
+    meta = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert snnlib.__version__ == meta["project"]["version"]
 
 
 def test_check_array_returns_a_copy():
@@ -177,3 +134,88 @@ def test_check_array_returns_a_copy():
     out = check_array(x, "x")
     out[0] = 99.0
     assert x[0] == 1.0
+
+
+# --- relations and the resource guard ----------------------------------------------------------------
+@pytest.mark.parametrize("duration, dt, n", [(100.0, 0.1, 1000), (2.0, 0.1, 20), (0.3, 0.1, 3), (1e6, 0.01, 10 ** 8)])
+def test_whole_steps_accepts_round_off(duration, dt, n):
+    # 0.3 / 0.1 = 2.9999999999999996 and 2.0 / 0.1 = 20.000000000000004: round-off, not a mismatch
+    assert whole_steps(duration, dt, "t_max") == n
+
+
+def test_whole_steps_rejects_a_fraction_and_suggests_neighbours():
+    with pytest.raises(ValueError, match=r"t_max must be a whole number of steps dt = 0.1 ms.*use 100 or 100.1 ms"):
+        whole_steps(100.05, 0.1, "t_max")
+    # a duration below one step: the only suggestion is one step (0 steps is not allowed)
+    with pytest.raises(ValueError, match=r"use 0.1 ms$"):
+        whole_steps(0.06, 0.1, "t_max")
+    with pytest.raises(ValueError, match=r"too many; raise dt or shorten t_max"):
+        whole_steps(1e300, 1e-9, "t_max")
+
+
+def test_whole_steps_tolerance_follows_float32_input():
+    dt32 = np.float32(0.1)
+    # float(np.float32(0.1)) = 0.10000000149...: 100 ms is 999.99998 such steps, a whole number to
+    # float32 precision (8 ulp = 9.5e-7 relative) but not to float64 precision
+    assert whole_steps(100.0, float(dt32), "t_max", raw=(dt32,)) == 1000
+    with pytest.raises(ValueError, match="whole number"):
+        whole_steps(100.0, float(dt32), "t_max")
+    assert nearest_steps(2.0, float(dt32), raw=(dt32,)) == (20, True)
+    assert nearest_steps(2.05, 0.1)[1] is False
+
+
+def test_per_item_broadcasts_scalars_and_checks_lengths():
+    np.testing.assert_array_equal(per_item(3.0, "mu", 4), [3.0] * 4)
+    np.testing.assert_array_equal(per_item([1, 2, 3], "mu", 3), [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"mu must be a scalar or an array of shape \(n_neurons,\) = \(4,\).*mu_t"):
+        per_item([1.0, 2.0], "mu", 4, hint="for a time-dependent input use mu_t")
+    with pytest.raises(ValueError, match=r"sigma must be >= 0 mV everywhere"):
+        per_item([1.0, -2.0], "sigma", 2, low=0.0, unit="mV")
+    with pytest.raises(TypeError, match="mu must be a real number"):
+        per_item(True, "mu", 2)
+
+
+def test_check_one_per_row():
+    check_one_per_row(np.zeros(3), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"y must have one label per row of x, got 2 labels for 3 rows of x"):
+        check_one_per_row(np.zeros(2), np.zeros((3, 2)))
+
+
+@pytest.mark.parametrize("value", [[0.5, 1.0], [1.0, 1.7], [np.nan], [1e30]])
+def test_check_array_rejects_non_integers_for_integer_dtypes(value):
+    with pytest.raises(ValueError, match=r"spike_ids must contain (only finite )?integers"):
+        check_array(value, "spike_ids", dtype=np.int64)
+
+
+def test_check_array_accepts_whole_floats_for_integer_dtypes():
+    np.testing.assert_array_equal(check_array([0.0, 2.0, 5.0], "ids", dtype=np.int64), [0, 2, 5])
+
+
+@pytest.mark.parametrize("value", [[True, False], np.array([True]), True])
+def test_check_array_rejects_booleans_as_numbers(value):
+    with pytest.raises(TypeError, match=r"mu must be an array of numbers, got booleans"):
+        check_array(value, "mu")
+
+
+def test_check_array_accepts_booleans_when_asked():
+    np.testing.assert_array_equal(check_array([True, False], "mask", dtype=bool), [True, False])
+
+
+def test_memory_guard(monkeypatch):
+    monkeypatch.setenv("SNNLIB_MAX_BYTES", "1000")
+    assert memory_limit() == 1000
+    check_memory(1000, "n", what="x")
+    with pytest.raises(ValueError, match=r"bin_width: the counts would need 1.95 KiB, more than the 1e\+03 B.*raise bin_width"):
+        check_memory(2000, "bin_width", what="the counts", hint="raise bin_width")
+    with pytest.raises(ValueError, match="bin_width"):
+        check_memory(float("nan"), "bin_width", what="the counts")
+    monkeypatch.delenv("SNNLIB_MAX_BYTES")
+    # without the override: half of the physical memory, which os.sysconf reports
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    assert memory_limit() == total // 2
+
+
+def test_work_guard():
+    check_work(MAX_WORK, "n", what="neuron-steps")
+    with pytest.raises(ValueError, match=r"epochs: the number of epochs \(1e\+10\) exceeds the 1e\+09.*fewer epochs"):
+        check_work(1e10, "epochs", what="the number of epochs", limit=MAX_STEPS, hint="fewer epochs")

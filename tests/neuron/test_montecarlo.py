@@ -1,4 +1,4 @@
-"""Monte Carlo of uncoupled IF neurons (snnlib.montecarlo) against naive loops and theory.
+"""Monte Carlo of uncoupled IF neurons (snnlib.neuron.montecarlo) against naive loops and theory.
 
 Tolerances: naive comparisons are exact (same noise) up to float rounding; physics checks use
 a few standard errors computed from the data or from theory, as derived in each test.
@@ -6,7 +6,6 @@ a few standard errors computed from the data or from theory, as derived in each 
 
 import hashlib
 import math
-import os
 import subprocess
 import sys
 import warnings
@@ -19,7 +18,6 @@ import pytest
 from scipy import stats
 
 import snnlib
-from snnlib._core import rng as _rng
 from snnlib._core.seeding import kernel_seed
 from snnlib.neuron.montecarlo import simulate_population
 from snnlib.fokker_planck.siegert import lif_cv, siegert_rate
@@ -27,48 +25,6 @@ from snnlib.fokker_planck.siegert import lif_cv, siegert_rate
 LIF = snnlib.LIF()
 EIF = snnlib.EIF()
 Z = 4.0  # accepted deviation in standard errors (two-sided p ~ 6e-5 per check)
-
-
-# --- the generator ---------------------------------------------------------------------------------
-def test_ziggurat_tables_have_equal_areas():
-    x, f, v = _rng.ZIG_X, _rng.ZIG_F, _rng.ZIG_V
-    tail = math.sqrt(math.pi / 2) * math.erfc(_rng.ZIG_R / math.sqrt(2))
-    assert x[0] * f[1] == pytest.approx(v, rel=1e-14)  # base strip: rectangle + tail
-    assert _rng.ZIG_R * f[1] + tail == pytest.approx(v, rel=1e-14)
-    areas = x[1:-1] * (f[2:] - f[1:-1])  # layers 1 .. N-1: width x_i, height f(x_{i+1}) - f(x_i)
-    np.testing.assert_allclose(areas, v, rtol=1e-9)
-    assert x[-1] == 0.0 and f[-1] == 1.0
-
-
-def test_normals_are_standard_normal():
-    n = 2_000_000
-    x = _rng.standard_normals(kernel_seed(2024), 200, n // 200).ravel()
-    assert abs(x.mean()) < Z / math.sqrt(n)
-    assert abs(x.var() - 1.0) < Z * math.sqrt(2.0 / n)
-    assert abs(stats.skew(x)) < Z * math.sqrt(6.0 / n)
-    assert abs(stats.kurtosis(x)) < Z * math.sqrt(24.0 / n)
-    assert stats.kstest(x, "norm").pvalue > 1e-4
-    # the tail beyond R and the wedges are drawn by the slow path: check their mass too
-    for cut in (1.0, 2.5, _rng.ZIG_R, 4.5):
-        p = 2 * stats.norm.sf(cut)
-        frac = np.mean(np.abs(x) > cut)
-        assert abs(frac - p) < Z * math.sqrt(p * (1 - p) / n), cut
-
-
-def test_exp_fast_is_accurate_to_two_ulp():
-    # exp_fast (Cody-Waite reduction + degree-10 polynomial) against mpmath at 40 digits,
-    # over the range the EIF kernel uses and beyond: at most 2 ulp (2 * 2^-52 = 4.4e-16), plus
-    # half an ulp for rounding the ratio fast / exact that measures it
-    mpmath = pytest.importorskip("mpmath")
-    from numba import njit
-
-    fast = njit(lambda x: _rng.exp_fast(x))
-    rng = np.random.default_rng(3)
-    xs = np.concatenate([rng.uniform(-700.0, 700.0, 2000), rng.uniform(-1.0, 1.0, 2000),
-                         np.arange(-40, 41) * math.log(2) / 2])
-    with mpmath.workdps(40):
-        rel = [abs(fast(x) / float(mpmath.exp(mpmath.mpf(x))) - 1.0) for x in xs]
-    assert max(rel) <= 2.5 * 2.0 ** -52
 
 
 def test_streams_of_neighbouring_neurons_are_uncorrelated():
@@ -275,7 +231,7 @@ def _digest(res):
     return h.hexdigest()
 
 
-def test_same_seed_same_result_and_thread_count_independence():
+def test_same_seed_same_result_and_thread_count_independence(child_env):
     kw = dict(n_neurons=300, t_max=200.0, seed=9)
     old = numba.get_num_threads()
     try:
@@ -292,9 +248,8 @@ def test_same_seed_same_result_and_thread_count_independence():
     code = ("import hashlib, snnlib; r = snnlib.simulate_population(snnlib.EIF(), 12.0, 4.0, n_neurons=300, "
             "t_max=200.0, seed=9); h = hashlib.sha256(); h.update(r.spike_times.tobytes()); "
             "h.update(r.spike_ids.tobytes()); print(h.hexdigest())")
-    env = {**os.environ, "NUMBA_NUM_THREADS": "1", "SNNLIB_PROGRESS": "0"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).parent)
+    out = subprocess.run([sys.executable, "-c", code], env=child_env(NUMBA_NUM_THREADS="1"),
+                         capture_output=True, text=True, check=True, cwd=Path(__file__).parent)
     assert out.stdout.strip() == _digest(one)
 
 
@@ -329,10 +284,10 @@ print(" ".join(out))
 """
 
 
-def test_cached_kernels_are_the_right_variants(tmp_path):
+def test_cached_kernels_are_the_right_variants(tmp_path, child_env):
     # one kernel per (model, drive, record, histogram) combination, all from one closure and
     # cached on disk under one name: a second process must load the right one for each call
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "SNNLIB_PROGRESS": "0"}
+    env = child_env(NUMBA_CACHE_DIR=str(tmp_path))
     runs = [subprocess.run([sys.executable, "-c", _VARIANTS_CODE], env=env, capture_output=True, text=True,
                            check=True, cwd=Path(__file__).parent).stdout.split() for _ in range(2)]
     assert len(set(runs[0])) == 4  # different results for different features
@@ -340,8 +295,8 @@ def test_cached_kernels_are_the_right_variants(tmp_path):
     assert any(tmp_path.rglob("*.nbc"))
 
 
-def test_kernel_frees_its_work_memory():
-    # the per-block work arrays share one NRT allocation (montecarlo._block_arrays, reference
+def test_kernel_frees_its_work_memory(child_env):
+    # the per-block work arrays share one NRT allocation (intrinsics.work_arrays, reference
     # counts by hand): every allocation the kernels make must be freed by the time the call
     # returns. numba counts them only with NUMBA_NRT_STATS=1, hence a subprocess.
     code = ("import numpy as np, snnlib; from numba.core.runtime import rtsys\n"
@@ -353,9 +308,8 @@ def test_kernel_frees_its_work_memory():
             "                               v_hist=np.linspace(-70.0, -40.0, 7), mu_t=np.zeros(500))\n"
             "b = rtsys.get_allocation_stats()\n"
             "print(b.mi_alloc - a.mi_alloc, b.mi_free - a.mi_free)")
-    env = {**os.environ, "NUMBA_NRT_STATS": "1", "SNNLIB_PROGRESS": "0"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).parent)
+    out = subprocess.run([sys.executable, "-c", code], env=child_env(NUMBA_NRT_STATS="1"), capture_output=True,
+                         text=True, check=True, cwd=Path(__file__).parent)
     allocated, freed = map(int, out.stdout.split())
     assert allocated >= 2 * 4  # at least one work allocation per block (4 blocks of 64 lanes)
     assert freed == allocated
@@ -429,3 +383,130 @@ def test_progress_bar_is_automatic_and_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("SNNLIB_PROGRESS", "1")
     assert _progress_wanted(None, 100.0) is True and _progress_wanted(None, 0.5) is False
     assert _progress_wanted(False, 100.0) is False and _progress_wanted(True, 0.1) is True
+
+
+# --- extreme but valid input (probe of December 2026) ----------------------------------------------
+def test_inhibited_eif_gives_no_spikes_and_the_free_lif_trajectory():
+    # 708 delta_t below v_t the kernel's exp used to wrap around: V jumped to -3e265 and the
+    # neuron fired. exp now underflows to 0, so far below v_t the EIF is exactly the LIF:
+    # Euler's map V_k = E + (v0 - E)(1 - dt/tau)^k with E = e_l + mu.
+    eif = snnlib.EIF(delta_t=0.1)
+    mu, v0, dt = -60.0, -130.0, 0.1
+    res = simulate_population(eif, mu, 0.0, n_neurons=3, t_max=200.0, dt=dt, v0=v0, record_v=[0, 2], seed=0)
+    assert res.n_spikes == 0 and np.all(np.isfinite(res.v))
+    e = eif.e_l + mu
+    k = np.arange(res.v.shape[1])
+    np.testing.assert_allclose(res.v[0], e + (v0 - e) * (1 - dt / eif.tau_m) ** k, rtol=1e-13)
+    with pytest.warns(RuntimeWarning, match="delta_t / 2"):   # noise step 0.1 mV > delta_t / 2
+        noisy = simulate_population(eif, mu, 1.0, n_neurons=200, t_max=200.0, dt=dt, v0=v0, record_v=[0],
+                                    seed=1)
+    assert noisy.n_spikes == 0 and np.all(np.isfinite(noisy.v)) and noisy.v.max() < eif.v_t - 50.0
+
+
+def test_small_delta_t_eif_matches_fokker_planck():
+    # EIF(delta_t=0.02, v_th=-40) fired at 496 Hz where the stationary rate is 5.64 Hz: voltages
+    # more than 708 delta_t = 14 mV below v_t wrapped the exp around. Reference: threshold
+    # integration. The EIF with so small a delta_t has an almost hard threshold at v_t, where the
+    # bridge test (at v_th) does not act: plain Euler-Maruyama's bias, a threshold raised by
+    # 0.5826 sigma sqrt(2 dt / tau_m) (Gobet 2000), bounds the remaining deterministic error.
+    eif = snnlib.EIF(delta_t=0.02, v_th=-40.0)
+    mu, sigma, dt, n, t_max = 10.0, 3.0, 0.01, 1000, 4000.0
+    fp = snnlib.stationary(eif, mu, sigma)
+    shift = 0.5826 * sigma * math.sqrt(2 * dt / eif.tau_m)
+    fp_shifted = snnlib.stationary(snnlib.EIF(delta_t=0.02, v_th=-40.0, v_t=eif.v_t + shift), mu, sigma)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # noise step > delta_t / 2, on purpose
+        res = simulate_population(eif, mu, sigma, n_neurons=n, t_max=t_max, dt=dt, seed=1)
+    # every neuron starts at reset, i.e. just after a spike: a renewal count then has mean
+    # T r + (CV^2 - 1)/2 (Cox 1962, eq. 4.5.4); its variance is ~ T r CV^2
+    counts = res.n_spikes / n - (fp.cv ** 2 - 1) / 2
+    rate = counts / (t_max / 1e3)
+    se = fp.rate * fp.cv / math.sqrt(res.n_spikes)
+    assert abs(rate - fp.rate) < Z * se + abs(fp.rate - fp_shifted.rate), (rate, fp.rate, fp_shifted.rate, se)
+
+
+def test_result_does_not_depend_on_the_chunk_length():
+    # chunks are the synchronisation points a delay-coupled network will need: cutting the time
+    # loop anywhere must not change a single spike or sample
+    from snnlib.neuron import montecarlo as mc
+
+    def run(chunk):
+        r = mc._prepare(EIF, 12.0, 4.0, 130, 100.0, 0.1, 7, None, None, [0, 129], np.linspace(-80, -40, 9),
+                        10.0, None, True)
+        sink = mc._SpikeSink(130, 100, 10)
+        mc.run_chunks(r, sink, chunk_steps=chunk)
+        return mc._collect(r, sink)
+
+    ref = simulate_population(EIF, 12.0, 4.0, n_neurons=130, t_max=100.0, seed=7, record_v=[0, 129],
+                              v_hist=np.linspace(-80, -40, 9), v_hist_start=10.0)
+    for chunk in (1, 15, 333, 1000):
+        got = run(chunk)
+        assert got.n_spikes == ref.n_spikes > 0
+        np.testing.assert_array_equal(got.spike_times, ref.spike_times)
+        np.testing.assert_array_equal(got.spike_ids, ref.spike_ids)
+        np.testing.assert_array_equal(got.v, ref.v)
+        np.testing.assert_array_equal(got.v_hist_density, ref.v_hist_density)
+        np.testing.assert_array_equal(got.rate, ref.rate)
+
+
+def test_float32_time_step_is_accepted():
+    # np.float32(0.1) is 0.1 only to 1.5e-9 relative: 100 ms is a whole number of such steps
+    # to float32 precision (and t_ref = 2 ms too: no rounding warning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = simulate_population(LIF, 12.0, 4.0, n_neurons=10, t_max=100.0, dt=np.float32(0.1), seed=2)
+    dt = float(np.float32(0.1))
+    b = simulate_population(LIF, 12.0, 4.0, n_neurons=10, t_max=1000 * dt, dt=dt, seed=2)
+    assert a.n_spikes == b.n_spikes > 0 and a.t_max == pytest.approx(100.0, rel=1e-7)
+    np.testing.assert_array_equal(a.spike_times, b.spike_times)
+
+
+@pytest.mark.parametrize("kw,match", [
+    (dict(t_max=1e300), r"t_max / dt.*too many; raise dt or shorten t_max"),          # used to hang
+    (dict(t_max=1e9, dt=1e-3), r"t_max / dt.*raise dt or shorten t_max"),
+    (dict(n_neurons=10 ** 9, t_max=1e5), r"n_neurons \* t_max / dt.*neuron-steps"),
+    (dict(n_neurons=2000, t_max=1e7, record_v=np.arange(2000)), r"record_v.*voltage traces of 2000"),
+    (dict(n_neurons=10 ** 6, v_hist=np.linspace(-80.0, -40.0, 10 ** 6)), r"v_hist.*bins per block"),
+])
+def test_oversized_work_is_rejected_before_it_starts(kw, match, monkeypatch):
+    monkeypatch.setenv("SNNLIB_MAX_BYTES", str(4e9))   # the same limit on every machine
+    with pytest.raises(ValueError, match=match):
+        _sim(**kw)
+
+
+def test_spike_output_too_large_for_memory_is_rejected_from_the_rate(monkeypatch):
+    # 1e5 neurons at ~390 Hz for 4 s used to fail with MemoryError in the final sort after 25 s.
+    # The guard estimates the output from the stationary rate (here Siegert: 1e5 neurons x 4 s x
+    # 390 Hz x 16 bytes = 2.5 GB) and refuses before any work when it exceeds the limit.
+    monkeypatch.setenv("SNNLIB_MAX_BYTES", str(1e9))
+    fast = snnlib.LIF(t_ref=1.0)
+    nu = float(siegert_rate(fast, 60.0, 3.0))
+    with pytest.raises(ValueError, match=r"n_neurons \* t_max.*spike output.*fewer neurons"):
+        simulate_population(fast, 60.0, 3.0, n_neurons=100_000, t_max=4000.0)
+    # the same run with 1/10 of the neurons fits: 16 nu N T = 0.25 GB < 1 GB / RATE_MARGIN
+    assert 16 * nu * 10_000 * 4.0 < 1e9 / 2
+    from snnlib.neuron.montecarlo import _guard_resources
+
+    _guard_resources(fast, 10_000, 40_000, 0.1, np.full(10_000, 60.0), np.full(10_000, 3.0), np.zeros(1))
+
+
+def test_peak_memory_stays_near_the_spike_output():
+    # the spikes of every chunk are merged into arrays grown in place, not concatenated and
+    # argsorted at the end (which held ~4 copies of the output at once)
+    import tracemalloc
+
+    from snnlib.neuron import montecarlo as mc
+
+    r = mc._prepare(snnlib.LIF(t_ref=1.0), 100.0, 3.0, 64, 100_000.0, 0.1, 3, None, None, None, None, 0.0,
+                    None, True)   # ~ 2.5 million spikes
+    sink = mc._SpikeSink(64, 100_000, 10)
+    tracemalloc.start()
+    mc.run_chunks(r, sink, chunk_steps=2000)
+    res = mc._collect(r, sink)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    out = res.spike_times.nbytes + res.spike_ids.nbytes
+    assert out > 20e6
+    # the arrays grow by half when full, so they hold at most 1.5 times the spikes; one chunk's
+    # buffers and temporaries and the rate histogram add a few MB
+    assert peak < 1.5 * out + 8e6, (peak / 1e6, out / 1e6)
