@@ -8,11 +8,11 @@ normals
     NumPy's ``Generator.standard_normal(n)`` (PCG64 + ziggurat, vectorised, called from Python);
     a NumPy ``Generator`` called inside a numba loop; numba's legacy ``np.random.standard_normal``
     inside a numba loop (Mersenne Twister); snnlib's streams drawn one stream at a time
-    (``_rng.standard_normals``); and snnlib's streams drawn as the kernel draws them, 64 neurons
+    (``_rng.standard_normals``); and snnlib's streams drawn by the kernel's own stages, 64 neurons
     side by side so that the SplitMix64 step and the ziggurat's fast path vectorise (checked here
     to give exactly the numbers of the one-stream-at-a-time version).
 exp
-    ``np.exp`` on an array, ``math.exp`` in a numba loop, ``_rng.exp_fast`` in a numba loop.
+    ``np.exp`` on an array, ``math.exp`` in a numba loop, ``intrinsics.exp_fast`` in a numba loop.
 whole step
     ``simulate_population`` per neuron-step on 1 thread, LIF (no exp) and EIF.
 
@@ -37,20 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import cpu_ticks, per_call, steal_since  # noqa: E402
 
 import snnlib  # noqa: E402
+from snnlib._core import intrinsics  # noqa: E402
 from snnlib._core import rng as _rng  # noqa: E402
+from snnlib.neuron import montecarlo  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "pieces.json"
 #: items per timed call: inputs and outputs stay in the L2 cache, so memory bandwidth does not set the pace
 N = 1 << 13
-LANES = 64   # neurons integrated side by side, as in snnlib.montecarlo (_BLOCK)
-_MASK8 = np.uint64(255)
-_ONE = np.uint64(1)
-_S8 = np.uint64(8)
-_S11 = np.uint64(11)
-_TWO_M53 = 1.0 / 9007199254740992.0
-_ZX = _rng.ZIG_X
-_ZX1 = np.ascontiguousarray(_rng.ZIG_X[1:])
-_ZF = _rng.ZIG_F
+LANES = montecarlo.BLOCK   # neurons integrated side by side, as in the population kernel
 
 
 @njit
@@ -67,32 +61,26 @@ def _legacy_loop(out):
 
 @njit
 def _lane_normals(states, out):
-    """``out[k, l]``: the k-th normal of stream l, drawn for all lanes at once like the kernel's
-    stages (1)-(2): SplitMix64 step (vectorised), table look-ups, fast path (vectorised), and
-    the slow path for the rare rejected lanes."""
+    """``out[k, l]``: the k-th normal of stream l, drawn for all lanes at once with the kernel's
+    own stages: ``rng.lane_draws`` (SplitMix64 step, vectorised, and table look-ups), the fast
+    path from ``rng.zig_candidate`` / ``rng.zig_sign`` (vectorised), and ``rng.normal_slow`` for
+    the rare rejected lanes."""
     zb = np.empty(LANES, dtype=np.uint64)
     wx = np.empty(LANES)
     wx1 = np.empty(LANES)
     for k in range(out.shape[0]):
         row = out[k]
-        for l in range(LANES):
-            s = states[l] + _rng.GAMMA
-            states[l] = s
-            zb[l] = _rng.mix64(s)
-        for l in range(LANES):
-            i = zb[l] & _MASK8
-            wx[l] = _ZX[i]
-            wx1[l] = _ZX1[i]
+        _rng.lane_draws(states, zb, wx, wx1, LANES)
         n_rej = 0
-        for l in range(LANES):
-            z = zb[l]
-            gx = np.float64(z >> _S11) * _TWO_M53 * wx[l]
-            row[l] = (1.0 - 2.0 * np.float64((z >> _S8) & _ONE)) * gx
-            n_rej += 0 if gx < wx1[l] else 1
+        for lane in range(LANES):
+            z = zb[lane]
+            gx = _rng.zig_candidate(z, wx[lane])
+            row[lane] = _rng.zig_sign(z) * gx
+            n_rej += 0 if gx < wx1[lane] else 1
         if n_rej > 0:
-            for l in range(LANES):
-                if abs(row[l]) >= wx1[l]:
-                    row[l] = _rng.normal_slow(states, l, zb[l], _ZX, _ZF)
+            for lane in range(LANES):
+                if abs(row[lane]) >= wx1[lane]:
+                    row[lane] = _rng.normal_slow(states, lane, zb[lane], _rng.ZIG_X, _rng.ZIG_F)
 
 
 @njit
@@ -104,7 +92,7 @@ def _math_exp_loop(x, out):
 @njit
 def _exp_fast_loop(x, out):
     for i in range(x.size):
-        out[i] = _rng.exp_fast(x[i])
+        out[i] = intrinsics.exp_fast(x[i])
 
 
 def _ns(seconds, n=N):
@@ -153,7 +141,7 @@ def main():
     add("exp", "math.exp in a numba loop", _ns(per_call(lambda: _math_exp_loop(x, ex))))
     _exp_fast_loop(x, ex)
     rel = float(np.max(np.abs(ex / np.exp(x) - 1.0)))
-    add("exp", "snnlib _rng.exp_fast in a numba loop (vectorises)",
+    add("exp", "snnlib intrinsics.exp_fast in a numba loop (vectorises)",
         _ns(per_call(lambda: _exp_fast_loop(x, ex))),
         f"max relative difference to np.exp {rel:.1e}")
 

@@ -37,7 +37,7 @@ from numba import njit
 from .intrinsics import GAMMA, SOURCE_STAMP, mix64_array, next_u64, uniform53
 
 __all__ = ["GAMMA", "ZIG_N", "ZIG_R", "ZIG_V", "ZIG_X", "ZIG_X1", "ZIG_F", "stream_states", "zig_layer",
-           "zig_candidate", "zig_sign", "normal_slow", "standard_normals"]
+           "zig_candidate", "zig_sign", "lane_draws", "normal_slow", "standard_normals"]
 
 _ONE = np.uint64(1)
 _MASK8 = np.uint64(255)
@@ -99,6 +99,20 @@ def zig_candidate(z, width):
 def zig_sign(z):
     """+1.0 or -1.0 from bit 8 of the draw ``z`` (jitted, inlined)."""
     return 1.0 - 2.0 * np.float64((z >> _S8) & _ONE)
+
+
+@njit(cache=True, inline="always")
+def lane_draws(states, z, width, next_width, n):
+    """Draw the next uint64 of ``n`` streams side by side and look up their ziggurat layers
+    (jitted, inlined, no checking): ``z[l]`` from stream ``l`` of ``states``, ``width[l]`` and
+    ``next_width[l]`` the half-widths x_i and x_{i+1} of its layer. The first stage of a block step
+    of the Monte Carlo kernels; the draw loop vectorises, the look-ups are gathers."""
+    for lane in range(n):
+        z[lane] = next_u64(states, lane)
+    for lane in range(n):
+        i = zig_layer(z[lane])
+        width[lane] = ZIG_X[i]
+        next_width[lane] = ZIG_X1[i]
 
 
 @njit(cache=True, inline="always")

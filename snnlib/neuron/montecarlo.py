@@ -257,12 +257,7 @@ def _make_block_kernel(eif, drive, record, histogram, stamp):
             for k in range(n0, n1):
                 mt = mu_t[k] if drive else 0.0
                 # (1) draws (vectorised) and ziggurat table look-ups (scalar)
-                for lane in range(BLOCK):
-                    zb[lane] = next_u64(st, lane)
-                for lane in range(BLOCK):
-                    i = _rng.zig_layer(zb[lane])
-                    wx[lane] = _rng.ZIG_X[i]
-                    wx1[lane] = _rng.ZIG_X1[i]
+                _rng.lane_draws(st, zb, wx, wx1, BLOCK)
                 # (2) fast path, Euler-Maruyama step, refractory hold and crossing tests, vectorised
                 nflag = 0
                 for lane in range(BLOCK):

@@ -346,6 +346,10 @@ def _sim(**kw):
     (dict(v0=-40.0), ValueError, "v0"),
     (dict(record_v=[10]), ValueError, "record_v"),
     (dict(record_v=[1, 1]), ValueError, "record_v"),
+    (dict(record_v=[0.5]), ValueError, "record_v must contain integers, got 0.5"),     # was truncated to 0
+    (dict(record_v=[True]), TypeError, "record_v must be an array of numbers, got booleans"),
+    (dict(mu=[True] * 10), TypeError, "mu must be an array of numbers, got booleans"),
+    (dict(mu=True), TypeError, "mu must be a real number"),
     (dict(v_hist=[-70.0, -60.0, -55.0]), ValueError, "v_hist"),
     (dict(v_hist=np.linspace(-70, -50, 5), v_hist_start=10.0), ValueError, "v_hist_start"),
     (dict(rate_bin=0.15), ValueError, "rate_bin"),
