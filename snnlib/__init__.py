@@ -25,7 +25,7 @@ intervals from data, :func:`lif_isi` is the noise-free LIF's interval in closed 
 
 from . import ml, plotting, units
 # -- neuron models --
-from .models import EIF, LIF, IFModel
+from .models import EIF, LIF, IFModel, IntegrateAndFire
 # -- single neurons in time: noise-free and Monte Carlo --
 from .neuron import (DeterministicRun, PopulationResult, eif_fi_curve, langevin_noise, lif_fi_curve, lif_isi,
                      lif_trajectory, rheobase, simulate_deterministic, simulate_population)
@@ -44,7 +44,7 @@ __all__ = [
     # subpackages imported as modules
     "ml", "plotting", "units",
     # neuron models
-    "LIF", "EIF", "IFModel",
+    "IntegrateAndFire", "LIF", "EIF", "IFModel",
     # single neurons in time
     "DeterministicRun", "lif_trajectory", "lif_isi", "lif_fi_curve", "eif_fi_curve", "rheobase",
     "simulate_deterministic", "PopulationResult", "simulate_population", "langevin_noise",
