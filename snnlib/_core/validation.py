@@ -15,6 +15,7 @@ any work starts, naming the argument that makes it so.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import operator
 import os
@@ -277,16 +278,22 @@ _MEMORY_FRACTION = 0.5
 _FALLBACK_MEMORY = 8 * 2 ** 30
 
 
+@functools.lru_cache(maxsize=1)
+def _physical_memory() -> int:
+    """Physical memory of the machine (bytes), read once."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return _FALLBACK_MEMORY
+
+
 def memory_limit() -> int:
-    """Bytes a single call may allocate: half of the physical memory (or ``SNNLIB_MAX_BYTES``)."""
+    """Bytes a single call may allocate: half of the physical memory, or the environment variable
+    ``SNNLIB_MAX_BYTES`` if set (read on every call, so that tests and users can change it)."""
     env = os.environ.get("SNNLIB_MAX_BYTES")
     if env:
         return int(float(env))
-    try:
-        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        total = _FALLBACK_MEMORY
-    return int(_MEMORY_FRACTION * total)
+    return int(_MEMORY_FRACTION * _physical_memory())
 
 
 def _fmt_bytes(n: float) -> str:
@@ -305,9 +312,9 @@ def check_memory(nbytes: float, name: str, *, what: str, hint: str = "") -> None
     """
     limit = memory_limit()
     if not nbytes <= limit:
+        source = "SNNLIB_MAX_BYTES" if os.environ.get("SNNLIB_MAX_BYTES") else "half of this machine's memory"
         raise ValueError(f"{name}: {what} would need {_fmt_bytes(nbytes)}, more than the "
-                         f"{_fmt_bytes(limit)} one call may use (half of this machine's memory)"
-                         f"{'; ' + hint if hint else ''}")
+                         f"{_fmt_bytes(limit)} one call may use ({source}){'; ' + hint if hint else ''}")
 
 
 def check_work(n_ops: float, name: str, *, what: str, limit: float = MAX_WORK, hint: str = "") -> None:

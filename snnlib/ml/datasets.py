@@ -17,10 +17,31 @@ from typing import NamedTuple
 import numpy as np
 
 from .._core.seeding import as_generator
-from .._core.validation import check_array, check_int, check_nonnegative, check_scalar
+from .._core.validation import check_array, check_int, check_memory, check_nonnegative, check_one_per_row, check_scalar
 
 __all__ = ["SeparableData", "Split", "linearly_separable", "two_moons", "spirals", "xor",
            "train_test_split"]
+
+#: Bytes a generator holds per point at its peak: the candidate batch of twice the points of
+#: :func:`linearly_separable` (2 x 16), its mask and kept copy, the labels, the noise and the
+#: shuffled copies (16 + 8 each), rounded up.
+_BYTES_PER_POINT = 128
+
+
+#: Largest offset |b| (a.u.) of the random separating line of :func:`linearly_separable`, so that
+#: the line crosses the square [-1, 1]^2 well inside.
+_MAX_OFFSET = 0.5
+#: Candidate points :func:`linearly_separable` draws per batch: 2 n + 16. At least ~29 % are
+#: kept (see there), so a few batches suffice, and a tiny n does not go one point at a time.
+_BATCH_PER_POINT = 2
+_BATCH_EXTRA = 16
+
+
+def _check_n(n, low: int) -> int:
+    """The number of points ``n`` (an int >= ``low``), after the memory guard."""
+    n = check_int(n, "n", low=low)
+    check_memory(_BYTES_PER_POINT * float(n), "n", what=f"a data set of {n} points", hint="lower n")
+    return n
 
 
 class SeparableData(NamedTuple):
@@ -33,7 +54,7 @@ class SeparableData(NamedTuple):
     y : numpy.ndarray of int64, shape (n,)
         Labels :math:`y_i = \operatorname{sign}(w \cdot x_i + b) \in \{-1, +1\}`.
     w : numpy.ndarray, shape (2,)
-        Unit normal of the separating line :math:`w \cdot x + b = 0`.
+        Unit normal (dimensionless) of the separating line :math:`w \cdot x + b = 0`.
     b : float
         Offset of the line (a.u.).
     margin : float
@@ -66,9 +87,9 @@ class Split(NamedTuple):
     Parameters
     ----------
     x_train, x_test : numpy.ndarray, shape (n_train, d) and (n_test, d)
-        Inputs.
+        Inputs (a.u.).
     y_train, y_test : numpy.ndarray, shape (n_train,) and (n_test,)
-        Labels.
+        Labels (dimensionless), in the dtype they were given.
 
     Examples
     --------
@@ -119,18 +140,18 @@ def linearly_separable(n: int, *, margin: float = 0.1, seed=None) -> SeparableDa
     >>> d.x.shape, bool(np.all(d.y * (d.x @ d.w + d.b) >= 0.05))
     ((200, 2), True)
     """
-    n = check_int(n, "n", low=1)
+    n = _check_n(n, low=1)
     margin = check_scalar(margin, "margin", low=0.0, high=0.5, low_inclusive=False)
     rng = as_generator(seed)
     angle = rng.uniform(0.0, 2.0 * np.pi)
     w = np.array([np.cos(angle), np.sin(angle)])
-    b = float(rng.uniform(-0.5, 0.5))
+    b = float(rng.uniform(-_MAX_OFFSET, _MAX_OFFSET))
     # The strip |w.x + b| < margin covers at most 2 margin * 2 sqrt(2) of the square's area 4,
     # so at least ~29 % of draws are accepted: draw in generous batches until n are kept.
     kept = []
     n_kept = 0
     while n_kept < n:
-        pts = rng.uniform(-1.0, 1.0, size=(2 * n + 16, 2))
+        pts = rng.uniform(-1.0, 1.0, size=(_BATCH_PER_POINT * n + _BATCH_EXTRA, 2))
         pts = pts[np.abs(pts @ w + b) >= margin]
         kept.append(pts)
         n_kept += pts.shape[0]
@@ -173,7 +194,7 @@ def two_moons(n: int, *, noise: float = 0.1, seed=None) -> tuple[np.ndarray, np.
     >>> x.shape, int(y.sum())
     ((100, 2), 50)
     """
-    n = check_int(n, "n", low=2)
+    n = _check_n(n, low=2)
     noise = check_nonnegative(noise, "noise")
     rng = as_generator(seed)
     n0 = (n + 1) // 2
@@ -218,7 +239,7 @@ def spirals(n: int, *, n_classes: int = 2, noise: float = 0.2, seed=None) -> tup
     >>> np.bincount(y).tolist(), bool(np.all(np.hypot(x[:, 0], x[:, 1]) <= 1.0))
     ([30, 30, 30], True)
     """
-    n = check_int(n, "n", low=2)
+    n = _check_n(n, low=2)
     n_classes = check_int(n_classes, "n_classes", low=2, high=n)
     noise = check_nonnegative(noise, "noise", unit="rad")
     rng = as_generator(seed)
@@ -263,7 +284,7 @@ def xor(n: int = 4, *, noise: float = 0.0, seed=None) -> tuple[np.ndarray, np.nd
     >>> sorted(zip(x[:, 0].tolist(), x[:, 1].tolist(), y.tolist()))
     [(-1.0, -1.0, 0), (-1.0, 1.0, 1), (1.0, -1.0, 1), (1.0, 1.0, 0)]
     """
-    n = check_int(n, "n", low=4)
+    n = _check_n(n, low=4)
     noise = check_nonnegative(noise, "noise")
     rng = as_generator(seed)
     corners = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
@@ -279,11 +300,11 @@ def train_test_split(x, y, *, test_fraction: float = 0.25, seed=None) -> Split:
     Parameters
     ----------
     x : array_like, shape (n, d)
-        Inputs.
+        Inputs (a.u., finite), at least 2 rows.
     y : array_like, shape (n,)
-        Labels (any numeric type; returned unchanged in dtype).
+        Labels, one per row of ``x`` (any numeric type, or bool; returned unchanged in dtype).
     test_fraction : float
-        Fraction of the points put in the test part, in (0, 1); the test part gets
+        Fraction (dimensionless) of the points put in the test part, in (0, 1); the test part gets
         ``round(test_fraction * n)`` points, at least 1, and the training part at least 1.
     seed : None, int or numpy.random.Generator
         Random seed of the permutation.
@@ -303,8 +324,7 @@ def train_test_split(x, y, *, test_fraction: float = 0.25, seed=None) -> Split:
     x = check_array(x, "x", ndim=2, min_size=2)
     y_in = np.asarray(y)
     y = check_array(y, "y", ndim=1, dtype=y_in.dtype if np.issubdtype(y_in.dtype, np.number) else np.float64)
-    if y.size != x.shape[0]:
-        raise ValueError(f"y must have one label per row of x, got {y.size} labels for {x.shape[0]} points")
+    check_one_per_row(y, x)
     if x.shape[0] < 2:
         raise ValueError(f"x must have at least 2 rows to split, got {x.shape[0]}")
     test_fraction = check_scalar(test_fraction, "test_fraction", low=0.0, high=1.0,

@@ -34,13 +34,24 @@ import numpy as np
 from numba import njit
 
 from .._core.seeding import as_generator
-from .._core.validation import check_array, check_choice, check_int, check_positive
+from .._core.validation import (MAX_STEPS, check_array, check_choice, check_int, check_memory, check_one_per_row,
+                                check_positive, check_work)
+from .perceptron import check_epochs, epoch_order_chunks
 
 __all__ = ["MLPParams", "ForwardPass", "LossGrad", "MLPTrainResult", "init_mlp", "forward",
            "predict_proba", "loss_and_grad", "accuracy", "train_mlp"]
 
 _ACTIVATIONS = ("tanh", "relu")
+#: Integer code of each activation inside the numba kernel.
 _ACT_CODE = {"tanh": 0, "relu": 1}
+#: Bytes per parameter while a network is built and trained: the Gaussian draw and its scaled
+#: copy, the flat parameter vector and its gradient (8 bytes each).
+_BYTES_PER_PARAM = 32
+#: Bytes per (sample, unit) of a forward pass: the activation and the pre-activation (8 each),
+#: and the backward pass's error of the same shape, rounded up.
+_BYTES_PER_ACTIVATION = 32
+#: Multiply-adds per (sample, parameter) and SGD step: forward, backward and the update.
+_OPS_PER_PARAM = 3
 
 
 class MLPParams(NamedTuple):
@@ -49,10 +60,10 @@ class MLPParams(NamedTuple):
     Parameters
     ----------
     weights : tuple of numpy.ndarray
-        ``weights[l]`` has shape (n_in, n_out) of layer ``l``; inputs are rows, so
-        ``z = a @ W + b``.
+        ``weights[l]`` (dimensionless) has shape (n_in, n_out) of layer ``l``; inputs are
+        rows, so ``z = a @ W + b``.
     biases : tuple of numpy.ndarray
-        ``biases[l]`` has shape (n_out,).
+        ``biases[l]`` (dimensionless) has shape (n_out,).
     activation : str
         Hidden-layer non-linearity, ``"tanh"`` or ``"relu"``; the output layer is a softmax.
 
@@ -157,22 +168,49 @@ class MLPTrainResult(NamedTuple):
 # Validation helpers
 # ---------------------------------------------------------------------------
 
-def _check_params(params, name="params") -> MLPParams:
+def _check_params(params, name: str = "params") -> MLPParams:
+    """Checked copy of ``params``: one finite float64 (n_in, n_out) weight matrix and (n_out,) bias
+    vector per layer, consecutive layers matching, at least two classes at the output."""
     if not isinstance(params, MLPParams):
         raise TypeError(f"{name} must be an MLPParams (from init_mlp or train_mlp), got {type(params).__name__}")
     check_choice(params.activation, f"{name}.activation", _ACTIVATIONS)
-    return params
+    ws, bs = params.weights, params.biases
+    if not isinstance(ws, (tuple, list)) or not isinstance(bs, (tuple, list)) or not ws or len(ws) != len(bs):
+        raise TypeError(f"{name}.weights and {name}.biases must be sequences of equal length >= 1 "
+                        f"(one weight matrix and one bias vector per layer)")
+    weights, biases = [], []
+    n_in = None
+    for l, (w, b) in enumerate(zip(ws, bs)):
+        weights.append(check_array(w, f"{name}.weights[{l}]", shape=(n_in, None)))
+        n_in = weights[-1].shape[1]
+        biases.append(check_array(b, f"{name}.biases[{l}]", shape=(n_in,)))
+    if n_in < 2:
+        raise ValueError(f"{name}.weights[-1] must have at least 2 columns (classes), got {n_in}")
+    return MLPParams(tuple(weights), tuple(biases), params.activation)
 
 
-def _check_xy(x, y, n_in, n_classes=None):
-    x = check_array(x, "x", shape=(None, n_in))
-    if y is None:
-        return x, None
-    y = check_array(y, "y", ndim=1, dtype=np.int64, low=0,
-                    high=None if n_classes is None else n_classes - 1)
-    if y.size != x.shape[0]:
-        raise ValueError(f"y must have one label per row of x, got {y.size} labels for {x.shape[0]} points")
-    return x, y
+def _check_x(x, params: MLPParams) -> np.ndarray:
+    """Inputs (n, n_in) for ``params``, after the memory guard on the forward pass."""
+    x = check_array(x, "x", shape=(None, params.layer_sizes[0]))
+    check_memory(_BYTES_PER_ACTIVATION * float(x.shape[0]) * sum(params.layer_sizes), "x",
+                 what=f"a forward pass of {x.shape[0]} inputs", hint="pass the inputs in smaller batches")
+    return x
+
+
+def _checked(params, x, y):
+    """``params``, ``x`` and the class labels ``y`` (int64 in [0, n_classes), one per row of x), checked."""
+    params = _check_params(params)
+    x = _check_x(x, params)
+    y = check_array(y, "y", ndim=1, dtype=np.int64, low=0, high=params.layer_sizes[-1] - 1)
+    check_one_per_row(y, x)
+    return params, x, y
+
+
+def _check_size(sizes, name: str) -> None:
+    """Memory guard on a network of the given layer sizes, naming the argument that sets them."""
+    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    check_memory(_BYTES_PER_PARAM * float(n_params), name, what=f"a network of {n_params:.3g} parameters",
+                 hint="use fewer or smaller layers")
 
 
 # ---------------------------------------------------------------------------
@@ -216,22 +254,23 @@ def _loss_and_grad(params, x, y):
     return loss, gw, gb
 
 
-def _train_numpy(params, x, y, orders, eta, batch_size):
+def _train_numpy(params, x, y, rng, epochs, eta, batch_size):
     ws = [w.copy() for w in params.weights]
     bs = [b.copy() for b in params.biases]
     p = MLPParams(ws, bs, params.activation)
     n = x.shape[0]
-    history = np.zeros(orders.shape[0])
-    for e in range(orders.shape[0]):
-        total = 0.0
-        for start in range(0, n, batch_size):
-            idx = orders[e, start:start + batch_size]
-            loss, gw, gb = _loss_and_grad(p, x[idx], y[idx])
-            total += loss * idx.size
-            for l in range(len(ws)):
-                ws[l] -= eta * gw[l]
-                bs[l] -= eta * gb[l]
-        history[e] = total / n
+    history = np.zeros(epochs)
+    for first, orders in epoch_order_chunks(rng, n, epochs):
+        for e in range(orders.shape[0]):
+            total = 0.0
+            for start in range(0, n, batch_size):
+                idx = orders[e, start:start + batch_size]
+                loss, gw, gb = _loss_and_grad(p, x[idx], y[idx])
+                total += loss * idx.size
+                for l in range(len(ws)):
+                    ws[l] -= eta * gw[l]
+                    bs[l] -= eta * gb[l]
+            history[first + e] = total / n
     return MLPParams(tuple(ws), tuple(bs), params.activation), history
 
 
@@ -267,7 +306,7 @@ def _unflatten(flat, sizes, activation):
 
 @njit(cache=True)
 def _tanh_inplace(z):
-    """tanh of every entry of a 2-D array, in place (jitted, no checking).
+    """tanh of every entry of a 2-D array ``z`` of pre-activations (dimensionless), in place (jitted, no checking).
 
     Uses tanh z = 1 - 2/(1 + e^{2z}): exact to ~3e-16 in absolute terms, saturates
     correctly (e^{2z} -> 0 or inf), and is several times faster than libm's tanh
@@ -282,11 +321,19 @@ def _tanh_inplace(z):
 def _train_kernel(x, y, orders, sizes, woff, boff, aoff, theta, eta, batch_size, act, history):
     """Minibatch SGD with backprop on the flat parameter vector theta, in place (jitted, no checking).
 
+    Arguments (all dimensionless): ``x`` (n, sizes[0]) float64 inputs and ``y`` (n,) int64
+    labels; ``orders`` (n_epochs, n) int64, the presentation order of each epoch; ``sizes``
+    (n_layers + 1,) int64 units per layer; ``woff``, ``boff`` (n_layers,) int64 offsets of each
+    layer's weights (row-major, n_in x n_out) and biases in ``theta``; ``aoff`` (n_layers + 2,)
+    int64 cumulative units (``aoff[l] = sum(sizes[:l])``); ``theta`` the flat parameters,
+    updated in place; ``eta`` the learning rate; ``batch_size`` the minibatch size (points);
+    ``act`` the activation code of :data:`_ACT_CODE` (0 tanh, 1 ReLU); ``history``
+    (n_epochs,) receives each epoch's mean loss (nats; each minibatch's loss before its update).
+
     Layer l's activations (and errors delta) of a minibatch of m points live as a
     C-ordered (m, sizes[l]) block at offset ``batch_size * aoff[l]`` of one flat
     buffer, and each weight matrix is a (n_in, n_out) view of theta, so every
-    product is one BLAS call. ``act`` is 0 for tanh, 1 for ReLU; ``history[e]``
-    receives epoch e's mean loss (each minibatch's loss before its update).
+    product is one BLAS call.
     """
     n = x.shape[0]
     n_layers = sizes.shape[0] - 1
@@ -362,14 +409,15 @@ def _train_kernel(x, y, orders, sizes, woff, boff, aoff, theta, eta, batch_size,
         history[e] = total / n
 
 
-def _train_numba(params, x, y, orders, eta, batch_size):
+def _train_numba(params, x, y, rng, epochs, eta, batch_size):
     sizes = np.array(params.layer_sizes, dtype=np.int64)
     woff, boff, _ = _layout(sizes)
     aoff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     theta = _flatten(params)
-    history = np.zeros(orders.shape[0])
-    _train_kernel(x, y, orders, sizes, woff, boff, aoff, theta, eta, batch_size,
-                  _ACT_CODE[params.activation], history)
+    history = np.zeros(epochs)
+    for first, orders in epoch_order_chunks(rng, x.shape[0], epochs):
+        _train_kernel(x, y, orders, sizes, woff, boff, aoff, theta, eta, batch_size,
+                      _ACT_CODE[params.activation], history[first:first + orders.shape[0]])
     return _unflatten(theta, sizes, params.activation), history
 
 
@@ -377,13 +425,26 @@ def _train_numba(params, x, y, orders, eta, batch_size):
 # Public API
 # ---------------------------------------------------------------------------
 
+#: Variance gain g of the initial weights, N(0, g / n_in): LeCun et al. (1998) for tanh,
+#: He et al. (2015, eq. 10) for ReLU.
+_INIT_GAIN = {"tanh": 1.0, "relu": 2.0}
+
+
+def _init(sizes, activation: str, rng) -> MLPParams:
+    """Initial parameters for checked layer ``sizes`` (see :func:`init_mlp`), drawn from ``rng``."""
+    gain = _INIT_GAIN[activation]
+    ws = tuple(rng.standard_normal((a, b)) * np.sqrt(gain / a) for a, b in zip(sizes[:-1], sizes[1:]))
+    bs = tuple(np.zeros(b) for b in sizes[1:])
+    return MLPParams(ws, bs, activation)
+
+
 def init_mlp(layer_sizes, *, activation: str = "tanh", seed=None) -> MLPParams:
     r"""Random initial weights and zero biases for an MLP.
 
     Parameters
     ----------
     layer_sizes : sequence of int
-        Units per layer, input first and number of classes last, e.g. ``[2, 32, 2]``;
+        Units per layer (counts), input first and number of classes last, e.g. ``[2, 32, 2]``;
         at least two entries, each >= 1 (the last >= 2).
     activation : {"tanh", "relu"}
         Hidden-layer non-linearity.
@@ -394,7 +455,7 @@ def init_mlp(layer_sizes, *, activation: str = "tanh", seed=None) -> MLPParams:
     -------
     MLPParams
         Weights :math:`W^{(l)} \sim \mathcal N(0, g/n_\mathrm{in})` with
-        :math:`g = 1` for tanh and :math:`g = 2` for ReLU, biases 0.
+        :math:`g = 1` for tanh and :math:`g = 2` for ReLU, biases 0 (all dimensionless).
 
     Notes
     -----
@@ -408,20 +469,16 @@ def init_mlp(layer_sizes, *, activation: str = "tanh", seed=None) -> MLPParams:
     >>> p.layer_sizes
     (2, 16, 16, 3)
     """
-    try:
-        sizes = [int(check_int(s, "layer_sizes", low=1)) for s in layer_sizes]
-    except TypeError:
-        raise TypeError(f"layer_sizes must be a sequence of positive ints, got {layer_sizes!r}") from None
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__iter__"):
+        raise TypeError(f"layer_sizes must be a sequence of positive ints, got {layer_sizes!r}")
+    sizes = [check_int(s, "layer_sizes", low=1) for s in layer_sizes]
     if len(sizes) < 2:
         raise ValueError(f"layer_sizes must have at least 2 entries (inputs, classes), got {sizes}")
     if sizes[-1] < 2:
         raise ValueError(f"layer_sizes must end with the number of classes >= 2, got {sizes[-1]}")
     activation = check_choice(activation, "activation", _ACTIVATIONS)
-    rng = as_generator(seed)
-    gain = 1.0 if activation == "tanh" else 2.0
-    ws = tuple(rng.standard_normal((a, b)) * np.sqrt(gain / a) for a, b in zip(sizes[:-1], sizes[1:]))
-    bs = tuple(np.zeros(b) for b in sizes[1:])
-    return MLPParams(ws, bs, activation)
+    _check_size(sizes, "layer_sizes")
+    return _init(sizes, activation, as_generator(seed))
 
 
 def forward(params: MLPParams, x) -> ForwardPass:
@@ -430,14 +487,15 @@ def forward(params: MLPParams, x) -> ForwardPass:
     Parameters
     ----------
     params : MLPParams
-        The network.
+        The network (finite weights and biases, consecutive layers matching).
     x : array_like, shape (n, n_in)
-        Inputs, one per row.
+        Inputs (a.u., finite), one per row.
 
     Returns
     -------
     ForwardPass
-        ``activations = (x, a1, ..., probs)`` and ``pre_activations = (z1, ..., zL)``.
+        ``activations = (x, a1, ..., probs)`` and ``pre_activations = (z1, ..., zL)``
+        (dimensionless).
 
     Notes
     -----
@@ -453,8 +511,7 @@ def forward(params: MLPParams, x) -> ForwardPass:
     True
     """
     params = _check_params(params)
-    x, _ = _check_xy(x, None, params.layer_sizes[0])
-    acts, pres = _forward(params, x)
+    acts, pres = _forward(params, _check_x(x, params))
     return ForwardPass(tuple(acts), tuple(pres))
 
 
@@ -463,15 +520,13 @@ def predict_proba(params: MLPParams, x) -> np.ndarray:
 
     Parameters
     ----------
-    params : MLPParams
-        The network.
-    x : array_like, shape (n, n_in)
-        Inputs.
+    params, x
+        As in :func:`forward`: the network and its inputs (a.u.), shape (n, n_in).
 
     Returns
     -------
     numpy.ndarray, shape (n, n_classes)
-        Softmax outputs; each row sums to 1.
+        Softmax outputs (probabilities); each row sums to 1.
 
     Examples
     --------
@@ -482,37 +537,6 @@ def predict_proba(params: MLPParams, x) -> np.ndarray:
     return forward(params, x).probs
 
 
-def accuracy(params: MLPParams, x, y) -> float:
-    """Fraction of points whose most probable class equals the label.
-
-    Parameters
-    ----------
-    params : MLPParams
-        The network.
-    x : array_like, shape (n, n_in)
-        Inputs.
-    y : array_like of int, shape (n,)
-        Class labels in ``[0, n_classes)``.
-
-    Returns
-    -------
-    float
-        Accuracy in [0, 1].
-
-    Examples
-    --------
-    >>> from snnlib.ml import two_moons, train_mlp, accuracy
-    >>> x, y = two_moons(200, noise=0.1, seed=0)
-    >>> r = train_mlp(x, y, hidden=(16,), eta=0.3, epochs=200, seed=0)
-    >>> accuracy(r.params, x, y) > 0.95
-    True
-    """
-    params = _check_params(params)
-    x, y = _check_xy(x, y, params.layer_sizes[0], params.layer_sizes[-1])
-    acts, _ = _forward(params, x)
-    return float(np.mean(np.argmax(acts[-1], axis=1) == y))
-
-
 def loss_and_grad(params: MLPParams, x, y) -> LossGrad:
     r"""Mean cross-entropy of a batch and its gradient by backpropagation.
 
@@ -521,9 +545,10 @@ def loss_and_grad(params: MLPParams, x, y) -> LossGrad:
     params : MLPParams
         The network.
     x : array_like, shape (n, n_in)
-        Inputs.
+        Inputs (a.u.).
     y : array_like of int, shape (n,)
-        Class labels in ``[0, n_classes)``.
+        Class labels in ``[0, n_classes)``, one per row of ``x`` (whole numbers: 1.0 is
+        accepted, 0.5 is not).
 
     Returns
     -------
@@ -546,15 +571,43 @@ def loss_and_grad(params: MLPParams, x, y) -> LossGrad:
     >>> [g.shape for g in lg.grad_weights]
     [(2, 3), (3, 2)]
     """
-    params = _check_params(params)
-    x, y = _check_xy(x, y, params.layer_sizes[0], params.layer_sizes[-1])
-    loss, gw, gb = _loss_and_grad(params, x, y)
+    loss, gw, gb = _loss_and_grad(*_checked(params, x, y))
     return LossGrad(loss, tuple(gw), tuple(gb))
 
 
-def _minibatch_orders(rng, n, epochs):
-    """One fresh permutation of the n training points per epoch, drawn from rng in order."""
-    return np.stack([rng.permutation(n) for _ in range(epochs)]).astype(np.int64)
+def accuracy(params: MLPParams, x, y) -> float:
+    """Fraction of points whose most probable class equals the label.
+
+    Parameters
+    ----------
+    params, x, y
+        As in :func:`loss_and_grad`: the network, its inputs (a.u.) and their class labels
+        (required: ``y=None`` is a ``TypeError``).
+
+    Returns
+    -------
+    float
+        Accuracy, a fraction in [0, 1].
+
+    Examples
+    --------
+    >>> from snnlib.ml import two_moons, train_mlp, accuracy
+    >>> x, y = two_moons(200, noise=0.1, seed=0)
+    >>> r = train_mlp(x, y, hidden=(16,), eta=0.3, epochs=200, seed=0)
+    >>> accuracy(r.params, x, y) > 0.95
+    True
+    """
+    params, x, y = _checked(params, x, y)
+    acts, _ = _forward(params, x)
+    return float(np.mean(np.argmax(acts[-1], axis=1) == y))
+
+
+def _check_hidden(hidden) -> tuple:
+    if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, (bool, np.bool_)):
+        hidden = (hidden,)
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+        raise TypeError(f"hidden must be an int or a sequence of positive ints, got {hidden!r}")
+    return tuple(check_int(h, "hidden", low=1) for h in hidden)
 
 
 def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1, batch_size: int = 32,
@@ -570,20 +623,21 @@ def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1,
     Parameters
     ----------
     x : array_like, shape (n, n_in)
-        Training inputs.
+        Training inputs (a.u., finite).
     y : array_like of int, shape (n,)
-        Class labels 0, ..., K-1; the number of classes is ``max(y) + 1`` (>= 2).
+        Class labels 0, ..., K-1 (whole numbers); the number of classes is ``max(y) + 1`` (>= 2).
     hidden : int or sequence of int
-        Units per hidden layer, e.g. ``32`` or ``(32, 16)``; an empty tuple gives
+        Units per hidden layer (counts), e.g. ``32`` or ``(32, 16)``; an empty tuple gives
         softmax (logistic) regression.
     activation : {"tanh", "relu"}
         Hidden-layer non-linearity.
     eta : float
-        Learning rate (> 0).
+        Learning rate (dimensionless, > 0).
     batch_size : int
-        Minibatch size (>= 1).
+        Minibatch size (points, >= 1).
     epochs : int
-        Number of passes through the data (>= 1).
+        Number of passes through the data, in [1, 1e7]; the whole run may take at most
+        1e9 minibatch steps and 1e13 multiply-adds.
     seed : None, int or numpy.random.Generator
         Random seed (initial weights and minibatch order).
     method : {"numba", "numpy"}
@@ -612,26 +666,25 @@ def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1,
     """
     x = check_array(x, "x", ndim=2)
     y = check_array(y, "y", ndim=1, dtype=np.int64, low=0)
-    if y.size != x.shape[0]:
-        raise ValueError(f"y must have one label per row of x, got {y.size} labels for {x.shape[0]} points")
+    check_one_per_row(y, x)
     n_classes = int(y.max()) + 1
     if n_classes < 2:
         raise ValueError("y must contain at least two classes (labels 0 and 1)")
-    if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
-        hidden = (hidden,)
-    try:
-        hidden = tuple(check_int(h, "hidden", low=1) for h in hidden)
-    except TypeError:
-        raise TypeError(f"hidden must be an int or a sequence of positive ints, got {hidden!r}") from None
+    hidden = _check_hidden(hidden)
     activation = check_choice(activation, "activation", _ACTIVATIONS)
     eta = check_positive(eta, "eta")
     batch_size = check_int(batch_size, "batch_size", low=1)
-    epochs = check_int(epochs, "epochs", low=1)
+    epochs = check_epochs(epochs, "epochs")
     method = check_choice(method, "method", ("numba", "numpy"))
+    sizes = (x.shape[1],) + hidden + (n_classes,)
+    _check_size(sizes, "y (max(y) + 1 classes)" if n_classes > max(sizes[:-1]) else "hidden")
+    n, batch_size = x.shape[0], min(batch_size, x.shape[0])
+    check_work(float(epochs) * -(-n // batch_size), "epochs", what="minibatch steps", limit=MAX_STEPS)
+    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    check_work(float(epochs) * n * n_params * _OPS_PER_PARAM, "epochs", what="multiply-adds of training",
+               hint="lower epochs, or use fewer points or a smaller network")
     rng = as_generator(seed)
-    params = init_mlp((x.shape[1],) + hidden + (n_classes,), activation=activation, seed=rng)
-    orders = _minibatch_orders(rng, x.shape[0], epochs)
-    batch_size = min(batch_size, x.shape[0])
+    params = _init(sizes, activation, rng)
     train = _train_numba if method == "numba" else _train_numpy
-    params, history = train(params, x, y, orders, eta, batch_size)
+    params, history = train(params, x, y, rng, epochs, eta, batch_size)
     return MLPTrainResult(params, history, method)

@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 
 from .._core.seeding import as_generator
-from .._core.validation import check_array, check_int, check_positive, check_scalar
+from .._core.validation import check_array, check_int, check_one_per_row, check_positive, check_scalar, check_work
 
 __all__ = ["PerceptronResult", "NovikoffBound", "mcculloch_pitts", "train_perceptron", "novikoff_bound",
            "separation_margin", "data_radius"]
@@ -32,9 +32,9 @@ class PerceptronResult(NamedTuple):
     Parameters
     ----------
     weights : numpy.ndarray, shape (d,)
-        Learned weights :math:`w`.
+        Learned weights :math:`w` (dimensionless).
     bias : float
-        Learned bias :math:`b` (the last entry of the augmented weight vector).
+        Learned bias :math:`b` (a.u., the last entry of the augmented weight vector).
     n_mistakes : int
         Total number of updates (misclassified presentations) over all epochs.
     n_epochs : int
@@ -71,11 +71,12 @@ class NovikoffBound(NamedTuple):
     Parameters
     ----------
     bound : float
-        :math:`(R/\gamma)^2`, the maximum number of updates.
+        :math:`(R/\gamma)^2`, the maximum number of updates (dimensionless count).
     margin : float
-        :math:`\gamma`, the margin of the augmented data with respect to the unit vector ``w_star``.
+        :math:`\gamma` (a.u.), the margin of the augmented data with respect to the unit vector
+        ``w_star``.
     radius : float
-        :math:`R`, the largest norm of an augmented input :math:`(x_i, 1)`.
+        :math:`R` (a.u.), the largest norm of an augmented input :math:`(x_i, 1)`.
 
     Examples
     --------
@@ -90,17 +91,27 @@ class NovikoffBound(NamedTuple):
     radius: float
 
 
+def _logical_as_int(x):
+    """Logical inputs False/True as the unit's 0/1; anything else unchanged (checked later)."""
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError):
+        return x
+    return arr.astype(np.int64) if arr.dtype == np.bool_ else x
+
+
 def mcculloch_pitts(x, w, threshold: float) -> np.ndarray:
     r"""Output of a McCulloch-Pitts threshold unit: 1 if :math:`\sum_i w_i x_i \ge \theta`, else 0.
 
     Parameters
     ----------
     x : array_like, shape (d,) or (n, d)
-        Inputs (typically binary, 0 or 1); one row per input pattern.
+        Inputs (dimensionless; typically binary, 0/1 or False/True, the logical values the
+        unit computes with); one row per input pattern.
     w : array_like, shape (d,)
-        Synaptic weights (+1 excitatory, -1 inhibitory in the original model).
+        Synaptic weights (dimensionless; +1 excitatory, -1 inhibitory in the original model).
     threshold : float
-        Firing threshold :math:`\theta`.
+        Firing threshold :math:`\theta` (dimensionless, in the units of ``w . x``).
 
     Returns
     -------
@@ -122,18 +133,17 @@ def mcculloch_pitts(x, w, threshold: float) -> np.ndarray:
     >>> mcculloch_pitts(patterns, [1, 1], threshold=1).tolist()   # OR
     [0, 1, 1, 1]
     """
-    x = check_array(x, "x", ndim=(1, 2))
+    x = check_array(_logical_as_int(x), "x", ndim=(1, 2))
     d = x.shape[-1]
     w = check_array(w, "w", shape=(d,))
     threshold = check_scalar(threshold, "threshold")
     return (x @ w >= threshold).astype(np.int64)
 
 
-def _as_pm1(y, name, n):
-    """Labels as int64 +-1 (0/1 labels are mapped 0 -> -1)."""
+def _as_pm1(y, x: np.ndarray, name: str = "y") -> np.ndarray:
+    """Labels as int64 +-1, one per row of ``x`` (0/1 labels are mapped 0 -> -1)."""
     y = check_array(y, name, ndim=1, dtype=np.float64)
-    if y.size != n:
-        raise ValueError(f"{name} must have one label per row of x, got {y.size} labels for {n} points")
+    check_one_per_row(y, x, name)
     vals = set(np.unique(y).tolist())
     if not (vals <= {-1.0, 1.0} or vals <= {0.0, 1.0}):
         raise ValueError(f"{name} must contain labels in {{-1, +1}} or in {{0, 1}}, got values {sorted(vals)}")
@@ -144,20 +154,54 @@ def _augment(x):
     return np.column_stack([x, np.ones(x.shape[0])])
 
 
-#: Number of epochs whose presentation orders are drawn at a time.
-_EPOCH_CHUNK = 64
+#: Number of epochs whose presentation orders are drawn at a time: 64 permutations of the
+#: training points, so that a large epoch budget costs no memory and, once training has
+#: converged, no time.
+EPOCH_CHUNK = 64
 
 
-def _epoch_orders(rng, n, max_epochs):
-    """Presentation order of the n points in each epoch: one fresh permutation per epoch."""
-    return np.stack([rng.permutation(n) for _ in range(max_epochs)]) if max_epochs else np.zeros((0, n), np.int64)
+#: Most epochs one training call may run. Each epoch draws its permutation in Python (a few
+#: microseconds), so 1e7 epochs take about a minute before any learning; a larger number is a
+#: typo (``epochs=1e9``) rather than a plan, and would hang the session.
+MAX_EPOCHS = 10 ** 7
+
+
+def check_epochs(n_epochs, name: str) -> int:
+    """``n_epochs`` as an int in [1, :data:`MAX_EPOCHS`], else an error naming ``name``."""
+    return check_int(n_epochs, name, low=1, high=MAX_EPOCHS)
+
+
+def epoch_orders(rng: np.random.Generator, n: int, n_epochs: int) -> np.ndarray:
+    """Presentation order of ``n`` points in each of ``n_epochs`` epochs, shape (n_epochs, n) int64.
+
+    One fresh permutation per epoch, drawn from ``rng`` in order; shared by the perceptron and
+    the MLP (:func:`snnlib.ml.train_mlp`), and by their naive twins in the tests.
+    """
+    orders = np.empty((n_epochs, n), dtype=np.int64)
+    for e in range(n_epochs):
+        orders[e] = rng.permutation(n)
+    return orders
+
+
+def epoch_order_chunks(rng: np.random.Generator, n: int, n_epochs: int, chunk: int = EPOCH_CHUNK):
+    """Yield ``(first_epoch, orders)`` for consecutive chunks of at most ``chunk`` epochs.
+
+    The permutations are those of ``epoch_orders(rng, n, n_epochs)`` drawn at once (same
+    generator, same order), but only ``chunk`` of them are held at a time.
+    """
+    for first in range(0, n_epochs, chunk):
+        yield first, epoch_orders(rng, n, min(chunk, n_epochs - first))
 
 
 @njit(cache=True)
 def _perceptron_kernel(xa, s, orders, eta, w, mistakes):
-    """Rosenblatt's rule on augmented inputs xa; updates w and mistakes in place (jitted, no checking).
+    """Rosenblatt's rule on augmented inputs; updates ``w`` and ``mistakes`` in place (jitted, no checking).
 
-    Returns the number of epochs run (stops after the first mistake-free epoch).
+    ``xa`` (n, d + 1) are the inputs with a constant 1 appended and ``s`` (n,) their labels
+    +-1 (float64), all dimensionless; ``orders`` (n_epochs, n) int64 the presentation order of
+    each epoch; ``eta`` the learning rate; ``w`` (d + 1,) the augmented weights; ``mistakes``
+    (n_epochs,) int64 receives the mistakes of each epoch. Returns the number of epochs run
+    (it stops after the first mistake-free epoch).
     """
     n, d = xa.shape
     for epoch in range(orders.shape[0]):
@@ -194,9 +238,9 @@ def train_perceptron(x, y, *, max_epochs: int = 100, eta: float = 1.0, seed=None
     y : array_like, shape (n,)
         Labels in {-1, +1} (or {0, 1}, read as 0 -> -1).
     max_epochs : int
-        Maximum number of passes through the data (>= 1).
+        Maximum number of passes through the data, in [1, 1e7].
     eta : float
-        Learning rate (> 0). Starting from zero weights it only rescales
+        Learning rate (dimensionless, > 0). Starting from zero weights it only rescales
         :math:`\tilde w`, so the sequence of mistakes does not depend on it.
     seed : None, int or numpy.random.Generator
         Random seed of the presentation order.
@@ -221,27 +265,25 @@ def train_perceptron(x, y, *, max_epochs: int = 100, eta: float = 1.0, seed=None
     (True, True)
     """
     x = check_array(x, "x", ndim=2)
-    s = _as_pm1(y, "y", x.shape[0])
-    max_epochs = check_int(max_epochs, "max_epochs", low=1)
+    s = _as_pm1(y, x).astype(np.float64)
+    max_epochs = check_epochs(max_epochs, "max_epochs")
     eta = check_positive(eta, "eta")
+    check_work(float(max_epochs) * x.size, "max_epochs", what="perceptron updates if it never converges",
+               hint="lower max_epochs (separable data converge within Novikoff's bound)")
     rng = as_generator(seed)
     xa = _augment(x)
-    s = s.astype(np.float64)
     w = np.zeros(xa.shape[1])
-    mistakes = np.zeros(max_epochs, dtype=np.int64)
-    # Presentation orders are drawn in chunks of epochs (the same sequence of permutations as
-    # drawing them all at once), so a large max_epochs costs nothing once training has converged.
-    n_epochs = 0
-    while n_epochs < max_epochs:
-        chunk = min(_EPOCH_CHUNK, max_epochs - n_epochs)
-        orders = _epoch_orders(rng, x.shape[0], chunk)
-        done = _perceptron_kernel(xa, s, orders, eta, w, mistakes[n_epochs:n_epochs + chunk])
-        n_epochs += done
-        if mistakes[n_epochs - 1] == 0:
+    mistakes = []
+    for _, orders in epoch_order_chunks(rng, x.shape[0], max_epochs):
+        chunk = np.zeros(orders.shape[0], dtype=np.int64)
+        done = _perceptron_kernel(xa, s, orders, eta, w, chunk)
+        mistakes.append(chunk[:done])
+        if chunk[done - 1] == 0:
             break
-    mistakes = mistakes[:n_epochs].copy()
+    mistakes = np.concatenate(mistakes)
     converged = bool(mistakes[-1] == 0)
-    return PerceptronResult(w[:-1].copy(), float(w[-1]), int(mistakes.sum()), int(n_epochs), converged, mistakes)
+    return PerceptronResult(w[:-1].copy(), float(w[-1]), int(mistakes.sum()), int(mistakes.size), converged,
+                            mistakes)
 
 
 def data_radius(x) -> float:
@@ -250,12 +292,13 @@ def data_radius(x) -> float:
     Parameters
     ----------
     x : array_like, shape (n, d)
-        Inputs (a.u.).
+        Inputs (a.u.), finite.
 
     Returns
     -------
     float
-        :math:`R` (a.u.).
+        :math:`R` (a.u.), computed without overflow for any ``x`` whose radius is itself a
+        finite float (entries up to ~1e308); ``ValueError`` naming ``x`` beyond.
 
     Examples
     --------
@@ -263,8 +306,16 @@ def data_radius(x) -> float:
     >>> round(data_radius(np.array([[3.0, 0.0], [0.0, 1.0]])) ** 2, 12)   # |(3, 0, 1)|^2
     10.0
     """
-    x = check_array(x, "x", ndim=2)
-    return float(np.sqrt(np.max(np.sum(x * x, axis=1)) + 1.0))
+    xa = _augment(check_array(x, "x", ndim=2))
+    # scale by the largest entry before squaring (>= 1, the constant input), so that entries
+    # of 1e300 do not overflow: R = a max_i |x_i / a|
+    a = np.max(np.abs(xa))
+    with np.errstate(over="ignore"):     # an overflowing radius is reported below, by name
+        radius = a * np.sqrt(np.max(np.sum((xa / a) ** 2, axis=1)))
+    if not np.isfinite(radius):
+        raise ValueError(f"x is too large: the radius max |(x_i, 1)| exceeds the float64 range "
+                         f"(largest |x| = {a:g}); rescale x")
+    return float(radius)
 
 
 def separation_margin(x, y, w_star) -> float:
@@ -277,7 +328,8 @@ def separation_margin(x, y, w_star) -> float:
     y : array_like, shape (n,)
         Labels in {-1, +1} (or {0, 1}).
     w_star : array_like, shape (d + 1,)
-        A separating vector ``(w, b)`` (weights then bias); it is normalised here.
+        A separating vector ``(w, b)`` (weights then bias, finite, not all zero); only its
+        direction matters (it is normalised here, without overflow for huge entries).
 
     Returns
     -------
@@ -291,12 +343,13 @@ def separation_margin(x, y, w_star) -> float:
     1.0
     """
     x = check_array(x, "x", ndim=2)
-    s = _as_pm1(y, "y", x.shape[0])
+    s = _as_pm1(y, x)
     w_star = check_array(w_star, "w_star", shape=(x.shape[1] + 1,))
-    norm = np.linalg.norm(w_star)
-    if norm == 0.0:
+    a = np.max(np.abs(w_star))
+    if a == 0.0:
         raise ValueError("w_star must not be the zero vector")
-    return float(np.min(s * (_augment(x) @ w_star)) / norm)
+    unit = (w_star / a) / np.linalg.norm(w_star / a)      # scaled first: no overflow for huge entries
+    return float(np.min(s * (_augment(x) @ unit)))
 
 
 def novikoff_bound(x, y, w_star) -> NovikoffBound:
@@ -304,17 +357,15 @@ def novikoff_bound(x, y, w_star) -> NovikoffBound:
 
     Parameters
     ----------
-    x : array_like, shape (n, d)
-        Inputs (a.u.).
-    y : array_like, shape (n,)
-        Labels in {-1, +1} (or {0, 1}).
-    w_star : array_like, shape (d + 1,)
-        A vector ``(w, b)`` that separates the augmented data :math:`(x_i, 1)`.
+    x, y, w_star
+        As in :func:`separation_margin`: inputs (a.u.), labels, and a vector ``(w, b)`` that
+        separates the augmented data :math:`(x_i, 1)` (margin > 0).
 
     Returns
     -------
     NovikoffBound
-        ``bound`` :math:`(R/\gamma)^2`, ``margin`` :math:`\gamma`, ``radius`` :math:`R`.
+        ``bound`` :math:`(R/\gamma)^2` (a number of updates; ``inf`` if it exceeds the float64
+        range), ``margin`` :math:`\gamma` and ``radius`` :math:`R` (a.u.).
 
     Notes
     -----
@@ -342,4 +393,5 @@ def novikoff_bound(x, y, w_star) -> NovikoffBound:
     if gamma <= 0.0:
         raise ValueError(f"w_star must separate the data (margin > 0), got margin {gamma:g}")
     radius = data_radius(x)
-    return NovikoffBound(float((radius / gamma) ** 2), gamma, radius)
+    ratio = radius / gamma
+    return NovikoffBound(ratio * ratio, gamma, radius)   # float product: inf, not OverflowError, beyond 1.8e308

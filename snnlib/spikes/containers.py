@@ -6,7 +6,8 @@ the recording length ``t_max`` (ms); the record covers :math:`[0, t_{max}]`.
 :class:`SpikeTrains` bundles the four. Every statistic of :mod:`snnlib.spikes.statistics`
 accepts either such an object (anything with attributes ``spike_times``, ``spike_ids``,
 ``n_neurons``, ``t_max``) or raw arrays, and turns them into a validated :class:`SpikeTrains`
-with :func:`as_trains`.
+with :func:`as_trains`. :func:`pack_trains` and :func:`sort_spikes` are the one place where
+spikes are put in the canonical order (by time, ties by neuron index).
 """
 
 from __future__ import annotations
@@ -15,9 +16,20 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._core.validation import check_array, check_int, check_positive
+from .._core.validation import check_array, check_int, check_memory, check_positive
 
 __all__ = ["SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve"]
+
+#: Relative tolerance of "a whole number of bins": ``t_max = 1000`` ms in bins of 0.1 ms is
+#: 9999.999999999998 bins in floating point, but means 10000 bins. Round-off of such a ratio is
+#: ~1e-16 relative; a genuine fraction of a bin is far above 1e-12.
+_BIN_RTOL = 1e-12
+#: Largest bin count :func:`whole_bins` reports (int64 range with room to multiply by neurons);
+#: any count near it is rejected by the memory guard anyway.
+_MAX_BINS = 2 ** 62
+#: Bytes every statistic allocates per neuron (spike counts, offsets, rates, the result: a few
+#: int64 or float64 values each); the memory guard of :func:`as_trains` uses it.
+_BYTES_PER_NEURON = 32
 
 # ---------------------------------------------------------------------------
 # Containers
@@ -51,13 +63,16 @@ class SpikeTrains(NamedTuple):
     t_max: float
 
     def train(self, i: int) -> np.ndarray:
-        """Return the spike times (ms) of neuron ``i``, in time order."""
+        """Return the spike times (ms) of neuron ``i`` (an int in ``[0, n_neurons)``), in time order."""
         i = check_int(i, "i", low=0, high=self.n_neurons - 1)
         return self.spike_times[self.spike_ids == i]
 
     @classmethod
     def from_trains(cls, trains, t_max: float) -> "SpikeTrains":
         """Build a :class:`SpikeTrains` from a list of 1-D arrays of spike times (ms).
+
+        ``trains[i]`` holds the spike times (ms) of train ``i``, each in ``[0, t_max]``;
+        ``t_max`` (ms, > 0) is the length of the record.
 
         Examples
         --------
@@ -68,22 +83,15 @@ class SpikeTrains(NamedTuple):
         t_max = check_positive(t_max, "t_max", unit="ms")
         if isinstance(trains, np.ndarray) and trains.ndim == 1 and trains.dtype != object:
             trains = [trains]
-        times, ids = [], []
-        for i, tr in enumerate(trains):
-            tr = check_array(tr, f"trains[{i}]", ndim=1, min_size=0, low=0.0, high=t_max, unit="ms")
-            times.append(tr)
-            ids.append(np.full(tr.size, i, dtype=np.int64))
-        n = len(times)
-        if n == 0:
+        checked = [check_array(tr, f"trains[{i}]", ndim=1, min_size=0, low=0.0, high=t_max, unit="ms")
+                   for i, tr in enumerate(trains)]
+        if not checked:
             raise ValueError("trains must contain at least one spike train")
-        t = np.concatenate(times)
-        k = np.concatenate(ids)
-        order = np.lexsort((k, t))
-        return cls(t[order], k[order], n, t_max)
+        return pack_trains(checked, t_max)
 
 
 class BinnedSpikes(NamedTuple):
-    """Spike counts in time bins.
+    """Spike counts of each neuron in consecutive time bins (the result of ``bin_spikes``).
 
     Parameters
     ----------
@@ -94,8 +102,9 @@ class BinnedSpikes(NamedTuple):
 
     Examples
     --------
-    >>> b = bin_spikes([0.5, 1.5, 1.7], bin_width=1.0, t_max=2.0)
-    >>> b.counts, b.bin_edges
+    >>> from snnlib.spikes import bin_spikes
+    >>> binned = bin_spikes([0.5, 1.5, 1.7], bin_width=1.0, t_max=2.0)
+    >>> binned.counts, binned.bin_edges
     (array([[1, 2]]), array([0., 1., 2.]))
     """
 
@@ -104,18 +113,19 @@ class BinnedSpikes(NamedTuple):
 
 
 class PopulationRate(NamedTuple):
-    """Population firing rate (PSTH).
+    """Population firing rate, or PSTH over trials (the result of ``population_rate``).
 
     Parameters
     ----------
     times : numpy.ndarray, shape (n_bins,)
-        Bin centres (ms).
+        Centre of each time bin (ms).
     rate : numpy.ndarray, shape (n_bins,)
-        Rate per neuron (Hz), averaged over the neurons (or trials).
+        Spikes per neuron per second in that bin (Hz), averaged over the neurons (or trials).
 
     Examples
     --------
-    >>> population_rate([0.5, 1.5], bin_width=1.0, t_max=2.0).rate
+    >>> from snnlib.spikes import population_rate
+    >>> population_rate([0.5, 1.5], bin_width=1.0, t_max=2.0).rate   # one spike per 1-ms bin
     array([1000., 1000.])
     """
 
@@ -124,7 +134,10 @@ class PopulationRate(NamedTuple):
 
 
 class PowerSpectrum(NamedTuple):
-    """Spike-train power spectrum.
+    """Power spectrum *estimated from spike data* (the result of ``power_spectrum``).
+
+    Not to be confused with :func:`snnlib.spike_spectrum`, the Fokker-Planck *theory* of the
+    same quantity for integrate-and-fire neurons.
 
     Parameters
     ----------
@@ -139,6 +152,7 @@ class PowerSpectrum(NamedTuple):
 
     Examples
     --------
+    >>> from snnlib.spikes import poisson_spike_train, power_spectrum
     >>> ps = power_spectrum(poisson_spike_train(20.0, 2000.0, seed=0), dt=1.0)
     >>> ps.freqs[-1], ps.n_segments
     (np.float64(500.0), 1)
@@ -171,6 +185,7 @@ class Correlogram(NamedTuple):
 
     Examples
     --------
+    >>> from snnlib.spikes import cross_correlogram
     >>> cc = cross_correlogram([1.0, 4.0], pairs=(0, 0), bin_width=1.0, max_lag=3.0, t_max=10.0)
     >>> cc.lags[cc.counts > 0]
     array([-3.,  3.])
@@ -191,12 +206,13 @@ class FanoCurve(NamedTuple):
     windows : numpy.ndarray, shape (n_windows,)
         Counting windows (ms).
     fano : numpy.ndarray, shape (n_windows,)
-        Fano factor averaged over the neurons with a non-zero mean count.
+        Fano factor (dimensionless) averaged over the neurons with a non-zero mean count.
     sem : numpy.ndarray, shape (n_windows,)
         Standard error of that average across neurons (NaN with one neuron).
 
     Examples
     --------
+    >>> from snnlib.spikes import fano_factor_curve
     >>> curve = fano_factor_curve([0.5, 1.5, 1.6, 2.5, 2.6, 2.7], windows=[1.0], t_max=4.0)
     >>> curve.fano
     array([1.11111111])
@@ -208,11 +224,51 @@ class FanoCurve(NamedTuple):
 
 
 # ---------------------------------------------------------------------------
+# Canonical order
+# ---------------------------------------------------------------------------
+
+def sort_spikes(times: np.ndarray, ids: np.ndarray, n_trains: int, t_max: float) -> SpikeTrains:
+    """Spikes in the canonical order (by time, ties by train index) as a :class:`SpikeTrains`.
+
+    ``times`` (ms, float64) and ``ids`` (int64) are already checked; no copy is kept of them.
+    """
+    order = np.lexsort((ids, times))
+    return SpikeTrains(times[order], ids[order], n_trains, t_max)
+
+
+def pack_trains(trains, t_max: float) -> SpikeTrains:
+    """One :class:`SpikeTrains` from a list of already-checked 1-D float64 arrays of spike times (ms)."""
+    n = len(trains)
+    times = np.concatenate(trains) if n else np.empty(0)
+    ids = np.repeat(np.arange(n, dtype=np.int64), [tr.size for tr in trains])
+    return sort_spikes(times, ids, n, t_max)
+
+
+# ---------------------------------------------------------------------------
 # Input handling
 # ---------------------------------------------------------------------------
 
+def _as_ids(spike_ids, n_spikes: int, n_neurons):
+    """Checked neuron indices (int64; whole numbers only) and the number of neurons."""
+    if spike_ids is None:
+        return np.zeros(n_spikes, dtype=np.int64), (1 if n_neurons is None else n_neurons), "n_neurons"
+    ids = check_array(spike_ids, "spike_ids", ndim=1, min_size=0, dtype=np.int64)
+    if ids.size != n_spikes:
+        raise ValueError(f"spike_ids must have one entry per spike time, got {ids.size} ids "
+                         f"for {n_spikes} spike_times")
+    if n_neurons is None:
+        return ids, (int(ids.max()) + 1 if ids.size else 1), "spike_ids (n_neurons = max(spike_ids) + 1)"
+    return ids, n_neurons, "n_neurons"
+
+
 def as_trains(spikes, spike_ids=None, n_neurons=None, t_max=None, *, need_t_max=True) -> SpikeTrains:
-    """Turn any accepted spike input into a validated :class:`SpikeTrains`."""
+    """Turn any accepted spike input into a validated :class:`SpikeTrains`.
+
+    ``spikes`` is a SpikeTrains-like object or the spike times (ms); ``spike_ids`` the neuron
+    of each spike (whole numbers; a float such as 1.7 is rejected); ``n_neurons`` the number of
+    neurons (default ``max(spike_ids) + 1``); ``t_max`` the record length (ms), which may be
+    omitted only if ``need_t_max`` is False (it then defaults to the last spike time).
+    """
     if all(hasattr(spikes, a) for a in ("spike_times", "spike_ids", "n_neurons", "t_max")):
         if spike_ids is not None:
             raise TypeError("spike_ids must not be given when spikes is a SpikeTrains-like result")
@@ -222,26 +278,17 @@ def as_trains(spikes, spike_ids=None, n_neurons=None, t_max=None, *, need_t_max=
     else:
         times = spikes
     times = check_array(times, "spike_times", ndim=1, min_size=0, unit="ms")
-    if spike_ids is None:
-        ids = np.zeros(times.size, dtype=np.int64)
-        if n_neurons is None:
-            n_neurons = 1
-    else:
-        ids = check_array(spike_ids, "spike_ids", ndim=1, min_size=0, dtype=np.int64)
-        if ids.size != times.size:
-            raise ValueError(f"spike_ids must have one entry per spike time, got {ids.size} ids "
-                             f"for {times.size} spike_times")
-        if n_neurons is None:
-            n_neurons = int(ids.max()) + 1 if ids.size else 1
+    ids, n_neurons, n_name = _as_ids(spike_ids, times.size, n_neurons)
     n_neurons = check_int(n_neurons, "n_neurons", low=1)
+    check_memory(_BYTES_PER_NEURON * float(n_neurons), n_name, what=f"per-neuron arrays of {n_neurons} neurons")
     if ids.size and (ids.min() < 0 or ids.max() >= n_neurons):
         raise ValueError(f"spike_ids must lie in [0, n_neurons - 1] = [0, {n_neurons - 1}], "
                          f"got range [{ids.min()}, {ids.max()}]")
     if t_max is None:
         if need_t_max:
             raise TypeError("t_max (ms) is required when spikes are given as raw arrays")
-        t_max = float(times.max()) if times.size else 1.0
-        t_max = max(t_max, 1e-300)
+        # a statistic that does not use t_max (the ISIs): any bound that contains the spikes
+        t_max = float(times.max()) if times.size and times.max() > 0.0 else 1.0
     t_max = check_positive(t_max, "t_max", unit="ms")
     if times.size and (times.min() < 0.0 or times.max() > t_max):
         raise ValueError(f"spike_times must lie in [0, t_max] = [0, {t_max:g}] ms, "
@@ -270,7 +317,9 @@ def grouped(st: SpikeTrains):
 
 
 def whole_bins(t_max: float, bin_width: float) -> int:
-    # Tolerate round-off so that t_max = 1000, bin_width = 0.1 gives 10000 full bins.
-    return int(np.floor(t_max / bin_width * (1.0 + 1e-12)))
+    """Number of full bins of ``bin_width`` (ms) in ``[0, t_max]`` (ms), tolerant of round-off.
 
-
+    Capped at ``2**62`` (an absurd count, which the callers' memory guard then rejects by name).
+    """
+    x = t_max / bin_width * (1.0 + _BIN_RTOL)
+    return int(np.floor(x)) if x < _MAX_BINS else _MAX_BINS

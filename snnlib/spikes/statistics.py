@@ -1,6 +1,12 @@
-r"""Spike trains as point processes: generators and statistics.
+r"""Statistics of spike trains *estimated from data*: rates, ISIs, CV, Fano factors, spectra, correlations.
 
-A population's spikes are stored the way :func:`simulate_population` returns
+These are estimates from recorded (or simulated) spikes. Their theoretical counterparts for
+integrate-and-fire neurons live in :mod:`snnlib.fokker_planck` and :mod:`snnlib.neuron`, under
+other names on purpose: :func:`power_spectrum` here estimates what :func:`snnlib.spike_spectrum`
+predicts, and :func:`isi` measures the intervals that :func:`snnlib.lif_isi` gives in closed form
+for a noise-free LIF.
+
+A population's spikes are stored the way :func:`snnlib.simulate_population` returns
 them: one array of spike times (ms) and one array of neuron indices (int), plus
 the number of neurons and the recording length ``t_max`` (ms); the record
 covers :math:`[0, t_{max}]`. :class:`SpikeTrains` bundles the four. Every
@@ -27,12 +33,16 @@ Neuronal Modeling*, ch. 9.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
+from scipy.signal import fftconvolve
 
-from .._core.validation import check_array, check_bool, check_choice, check_positive, check_scalar
+from .._core.validation import (MAX_WORK, check_array, check_bool, check_choice, check_memory, check_positive,
+                                check_scalar, check_work)
 from ..units import MS_PER_S
-from .containers import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,  # noqa: F401
+from .containers import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                          as_trains, grouped, whole_bins)
 
 __all__ = [
@@ -48,40 +58,59 @@ __all__ = [
     "spike_count_correlation",
 ]
 
+#: Bytes a spike-count statistic holds per (neuron, bin) at its peak: the int64 counts and two
+#: float64 temporaries (the variance, or the centred counts of a correlation).
+_BYTES_PER_COUNT = 24
+#: Bytes :func:`population_rate` holds per bin: counts, rate, edges and centres, and with
+#: smoothing the full convolution (up to 3 bins per bin) and the FFT buffers, rounded up.
+_BYTES_PER_RATE_BIN = 128
+#: The Gaussian smoothing kernel is cut at this many standard deviations (the mass beyond,
+#: 6e-5, is removed by normalising the cut kernel to unit area).
+_GAUSS_CUT_SD = 4.0
+#: Largest (signal length x kernel length) convolved directly; above it the FFT is faster
+#: (1e7 multiply-adds take ~10 ms).
+_DIRECT_CONVOLUTION_MAX = 10_000_000
+#: Bins of the spectrum's count matrix binned at once (neurons in chunks): 32 MB of float64
+#: counts, which bounds the memory of many neurons while keeping the Python loop short.
+_BINS_PER_CHUNK = 4_000_000
+#: Samples of segments tapered and transformed by one FFT call (512 KiB of float64): many short
+#: segments go through one call instead of a Python loop over them, while the temporaries of
+#: the call stay at a few MiB.
+_SAMPLES_PER_FFT = 2 ** 16
+#: Bytes :func:`power_spectrum` holds per bin of one chunk: the float64 counts.
+_BYTES_PER_SPECTRUM_BIN = 8
+#: Bytes :func:`cross_correlogram` holds per lag bin (counts, edges, overlap weights,
+#: correlation, covariance, lags and temporaries: eight 8-byte values).
+_BYTES_PER_LAG_BIN = 64
+
 # ---------------------------------------------------------------------------
 # Jitted kernels
 # ---------------------------------------------------------------------------
 
 @njit(cache=True)
-def _bin_kernel(times, ids, bin_width, out):
-    """Add each spike to its bin of ``out`` (n_neurons, n_bins); jitted, no checking.
+def _bin_kernel(times, ids, first, bin_width, out):
+    """Add spikes of neurons ``first .. first + out.shape[0] - 1`` to their bins; jitted, no checking.
 
-    Spikes beyond the last full bin are ignored.
+    ``times`` (ms) and ``ids`` (int64) are the spikes, ``bin_width`` (ms) the bin width and
+    ``out`` (rows, n_bins), int64 or float64, receives the counts: spike ``s`` of neuron
+    ``ids[s]`` goes to row ``ids[s] - first``, bin ``int(times[s] / bin_width)``. Spikes of
+    other neurons, and spikes beyond the last full bin, are ignored.
     """
-    n_bins = out.shape[1]
-    for s in range(times.size):
-        b = int(times[s] / bin_width)
-        if b < n_bins:
-            out[ids[s], b] += 1
-
-
-@njit(cache=True)
-def _bin_subset_kernel(times, ids, first, bin_width, out):
-    """Bin spikes of neurons ``first .. first + out.shape[0] - 1``; jitted, no checking."""
     n_rows, n_bins = out.shape
     for s in range(times.size):
         row = ids[s] - first
         if 0 <= row < n_rows:
             b = int(times[s] / bin_width)
             if b < n_bins:
-                out[row, b] += 1.0
+                out[row, b] += 1
 
 
 @njit(cache=True)
 def _isi_kernel(times, offsets, out, out_offsets):
-    """Interspike intervals of each neuron's sorted train; jitted, no checking.
+    """Interspike intervals (ms) of each neuron's sorted train; jitted, no checking.
 
-    Neuron k's ISIs go to ``out[out_offsets[k]:out_offsets[k+1]]``.
+    ``times`` (ms) are grouped by neuron, neuron k's in ``times[offsets[k]:offsets[k+1]]``
+    in increasing order; its ISIs go to ``out[out_offsets[k]:out_offsets[k+1]]`` (ms).
     """
     n_neurons = offsets.size - 1
     for k in range(n_neurons):
@@ -93,10 +122,12 @@ def _isi_kernel(times, offsets, out, out_offsets):
 
 @njit(cache=True)
 def _correlogram_pairs_kernel(times, offsets, pairs, bin_width, m, counts):
-    """Histogram of lags t_k - t_j for the given (k, j) pairs; jitted, no checking.
+    """Histogram of lags t_k - t_j (ms) for the given (k, j) pairs; jitted, no checking.
 
-    ``times`` grouped and sorted per neuron. Bin ``b`` covers lags
-    ``[(b - m - 1/2) w, (b - m + 1/2) w)``. Same-spike pairs of a (k, k) pair are skipped.
+    ``times`` (ms) grouped and sorted per neuron as in :func:`_isi_kernel`; ``pairs`` (n_pairs, 2)
+    int64 neuron indices; ``bin_width`` (ms) the lag bin; ``counts`` (2 m + 1,) int64 receives
+    the pair counts, bin ``b`` covering lags ``[(b - m - 1/2) w, (b - m + 1/2) w)``. Same-spike
+    pairs of a (k, k) pair are skipped.
     """
     half = (m + 0.5) * bin_width
     n_b = 2 * m + 1
@@ -121,9 +152,10 @@ def _correlogram_pairs_kernel(times, offsets, pairs, bin_width, m, counts):
 
 @njit(cache=True)
 def _correlogram_population_kernel(times, ids, bin_width, m, counts):
-    """Histogram of lags between spikes of different neurons, all ordered pairs; jitted, no checking.
+    """Histogram of lags (ms) between spikes of different neurons, all ordered pairs; jitted, no checking.
 
-    ``times`` sorted globally in time, ``ids`` the matching neuron indices.
+    ``times`` (ms) sorted globally in time, ``ids`` (int64) the matching neuron indices,
+    ``bin_width`` (ms) and ``counts`` (2 m + 1,) as in :func:`_correlogram_pairs_kernel`.
     """
     half = (m + 0.5) * bin_width
     n_b = 2 * m + 1
@@ -147,6 +179,37 @@ def _correlogram_population_kernel(times, ids, bin_width, m, counts):
 
 
 # ---------------------------------------------------------------------------
+# Binning shared by the statistics (with the memory guard)
+# ---------------------------------------------------------------------------
+
+def _n_bins(t_max: float, width: float, name: str, *, at_least: int = 1) -> int:
+    """Full bins of ``width`` (ms) in the record, requiring ``at_least`` of them."""
+    n = whole_bins(t_max, width)
+    if n < at_least:
+        bound = "t_max" if at_least == 1 else f"t_max / {at_least}"
+        raise ValueError(f"{name} must be <= {bound} = {t_max / at_least:g} ms ({at_least} bin(s) of the "
+                         f"record at least), got {width:g} ms")
+    return n
+
+
+def _count_matrix(st: SpikeTrains, width: float, name: str, *, at_least: int = 1) -> np.ndarray:
+    """Spike counts (n_neurons, n_bins) int64 in full bins of ``width`` (ms), after the memory guard."""
+    n_bins = _n_bins(st.t_max, width, name, at_least=at_least)
+    check_memory(_BYTES_PER_COUNT * float(st.n_neurons) * n_bins, name,
+                 what=f"spike counts of {st.n_neurons} neuron(s) in {n_bins:.3g} bins of {width:g} ms",
+                 hint=f"raise {name} or shorten the record")
+    counts = np.zeros((st.n_neurons, n_bins), dtype=np.int64)
+    _bin_kernel(st.spike_times, st.spike_ids, 0, width, counts)
+    return counts
+
+
+def _pooled_counts(times: np.ndarray, width: float, n_bins: int) -> np.ndarray:
+    """Counts of the given spikes (ms) together in ``n_bins`` full bins of ``width`` (ms), int64."""
+    b = (times / width).astype(np.int64)
+    return np.bincount(b[b < n_bins], minlength=n_bins)
+
+
+# ---------------------------------------------------------------------------
 # Statistics
 # ---------------------------------------------------------------------------
 
@@ -160,7 +223,8 @@ def bin_spikes(spikes, spike_ids=None, *, bin_width: float, n_neurons: int | Non
         A :class:`SpikeTrains` (or a ``simulate_population`` result), or the
         spike times (ms) as a 1-D array.
     spike_ids : array_like of int, optional
-        Neuron index of each spike (raw-array input only); omitted for a single train.
+        Neuron index of each spike (raw-array input only; whole numbers, a float such as
+        1.7 is rejected); omitted for a single train.
     bin_width : float
         Bin width (ms), > 0.
     n_neurons : int, optional
@@ -175,6 +239,11 @@ def bin_spikes(spikes, spike_ids=None, *, bin_width: float, n_neurons: int | Non
         ``n_bins = floor(t_max / bin_width)`` full bins ``[b w, (b+1) w)``;
         spikes in a trailing partial bin are not counted.
 
+    Raises
+    ------
+    ValueError
+        Naming ``bin_width`` if the counts would not fit in memory (e.g. ``bin_width=1e-9``).
+
     Examples
     --------
     >>> import numpy as np
@@ -183,12 +252,8 @@ def bin_spikes(spikes, spike_ids=None, *, bin_width: float, n_neurons: int | Non
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
     bin_width = check_positive(bin_width, "bin_width", unit="ms")
-    n_bins = whole_bins(st.t_max, bin_width)
-    if n_bins < 1:
-        raise ValueError(f"bin_width must be <= t_max = {st.t_max:g} ms, got {bin_width:g} ms")
-    counts = np.zeros((st.n_neurons, n_bins), dtype=np.int64)
-    _bin_kernel(st.spike_times, st.spike_ids, bin_width, counts)
-    return BinnedSpikes(counts, np.arange(n_bins + 1) * bin_width)
+    counts = _count_matrix(st, bin_width, "bin_width")
+    return BinnedSpikes(counts, np.arange(counts.shape[1] + 1) * bin_width)
 
 
 def firing_rates(spikes, spike_ids=None, *, n_neurons: int | None = None,
@@ -198,7 +263,7 @@ def firing_rates(spikes, spike_ids=None, *, n_neurons: int | None = None,
     Parameters
     ----------
     spikes, spike_ids, n_neurons, t_max
-        As in :func:`bin_spikes` (times in ms).
+        As in :func:`bin_spikes` (times and ``t_max`` in ms).
 
     Returns
     -------
@@ -219,13 +284,29 @@ def firing_rates(spikes, spike_ids=None, *, n_neurons: int | None = None,
     return counts / (st.t_max / MS_PER_S)
 
 
+def _intervals(spikes, spike_ids, n_neurons):
+    """All ISIs (ms), neuron by neuron, and the offsets of each neuron's ISIs in that array."""
+    t_max = getattr(spikes, "t_max", None)
+    st = as_trains(spikes, spike_ids, n_neurons, t_max, need_t_max=False)
+    times, offsets = grouped(st)
+    n_per = np.maximum(np.diff(offsets) - 1, 0)
+    out_offsets = np.zeros(st.n_neurons + 1, dtype=np.int64)
+    np.cumsum(n_per, out=out_offsets[1:])
+    out = np.empty(out_offsets[-1])
+    _isi_kernel(times, offsets, out, out_offsets)
+    return out, out_offsets
+
+
 def isi(spikes, spike_ids=None, *, n_neurons: int | None = None, pooled: bool = False):
-    r"""Interspike intervals (ms) of each neuron, or of all neurons pooled.
+    r"""Interspike intervals (ms) of each neuron, or of all neurons pooled, measured from data.
+
+    Not to be confused with :func:`snnlib.lif_isi`, the interval of a noise-free LIF neuron
+    in closed form.
 
     Parameters
     ----------
     spikes, spike_ids, n_neurons
-        As in :func:`bin_spikes`; times must be increasing within each neuron.
+        As in :func:`bin_spikes` (times in ms); times must be increasing within each neuron.
         ``t_max`` is not needed.
     pooled : bool
         If True return one array with the ISIs of all neurons (neuron by neuron).
@@ -242,17 +323,10 @@ def isi(spikes, spike_ids=None, *, n_neurons: int | None = None, pooled: bool = 
     array([2., 3.])
     """
     pooled = check_bool(pooled, "pooled")
-    t_max = getattr(spikes, "t_max", None)
-    st = as_trains(spikes, spike_ids, n_neurons, t_max, need_t_max=False)
-    times, offsets = grouped(st)
-    n_per = np.maximum(np.diff(offsets) - 1, 0)
-    out_offsets = np.zeros(st.n_neurons + 1, dtype=np.int64)
-    np.cumsum(n_per, out=out_offsets[1:])
-    out = np.empty(out_offsets[-1])
-    _isi_kernel(times, offsets, out, out_offsets)
+    out, offsets = _intervals(spikes, spike_ids, n_neurons)
     if pooled:
         return out
-    return [out[out_offsets[k]:out_offsets[k + 1]] for k in range(st.n_neurons)]
+    return [out[offsets[k]:offsets[k + 1]] for k in range(offsets.size - 1)]
 
 
 def cv_isi(spikes, spike_ids=None, *, n_neurons: int | None = None, pooled: bool = False):
@@ -261,7 +335,7 @@ def cv_isi(spikes, spike_ids=None, *, n_neurons: int | None = None, pooled: bool
     Parameters
     ----------
     spikes, spike_ids, n_neurons
-        As in :func:`isi`.
+        As in :func:`isi` (times in ms).
     pooled : bool
         If True compute one CV from the pooled ISIs of all neurons; otherwise one per neuron.
 
@@ -277,24 +351,37 @@ def cv_isi(spikes, spike_ids=None, *, n_neurons: int | None = None, pooled: bool
     renewal process of order :math:`k` (Cox & Lewis 1966). For
     Poisson the standard error of the estimate from :math:`n` ISIs is
     :math:`\approx 1/\sqrt{n}` (delta method), for Gamma order :math:`k`
-    :math:`\approx\sqrt{(1/k + 1/k^2)/(2n)}`.
+    :math:`\approx\sqrt{(1/k + 1/k^2)/(2n)}`. The theory for a noisy LIF neuron is
+    :func:`snnlib.lif_cv`.
 
     Examples
     --------
     >>> float(cv_isi([0.0, 1.0, 2.0, 3.0], pooled=True))
     0.0
     """
-    intervals = isi(spikes, spike_ids, n_neurons=n_neurons, pooled=pooled)
+    pooled = check_bool(pooled, "pooled")
+    out, offsets = _intervals(spikes, spike_ids, n_neurons)
+    if pooled:   # one group: plain reductions, no group index needed
+        mean = out.mean() if out.size >= 2 else 0.0
+        return float(out.std(ddof=1) / mean) if mean != 0 else np.nan
+    # every neuron at once: sums per neuron by bincount over the owner of each interval
+    n_per = np.diff(offsets)
+    owner = np.repeat(np.arange(n_per.size), n_per)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(owner, weights=out, minlength=n_per.size) / n_per
+        dev = out - mean[owner]
+        cv = np.sqrt(np.bincount(owner, weights=dev * dev, minlength=n_per.size) / (n_per - 1)) / mean
+    cv[(n_per < 2) | (mean == 0)] = np.nan
+    return cv
 
-    def _cv(x):
-        if x.size < 2:
-            return np.nan
-        m = x.mean()
-        return np.nan if m == 0 else float(x.std(ddof=1) / m)
 
-    if pooled:
-        return _cv(intervals)
-    return np.array([_cv(x) for x in intervals])
+def _fano(st: SpikeTrains, window: float, name: str) -> np.ndarray:
+    """Fano factor of each neuron's counts in windows of ``window`` ms (NaN without spikes)."""
+    counts = _count_matrix(st, window, name, at_least=2).astype(float)   # float reductions are faster
+    mean = counts.mean(axis=1)
+    var = counts.var(axis=1, ddof=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(mean > 0, var / np.where(mean > 0, mean, 1.0), np.nan)
 
 
 def fano_factor(spikes, spike_ids=None, *, window: float, n_neurons: int | None = None,
@@ -304,7 +391,7 @@ def fano_factor(spikes, spike_ids=None, *, window: float, n_neurons: int | None 
     Parameters
     ----------
     spikes, spike_ids, n_neurons, t_max
-        As in :func:`bin_spikes`.
+        As in :func:`bin_spikes` (times and ``t_max`` in ms).
     window : float
         Counting window (ms), > 0 and <= ``t_max / 2`` (at least two windows).
 
@@ -328,14 +415,7 @@ def fano_factor(spikes, spike_ids=None, *, window: float, n_neurons: int | None 
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
     window = check_positive(window, "window", unit="ms")
-    if whole_bins(st.t_max, window) < 2:
-        raise ValueError(f"window must be <= t_max / 2 = {st.t_max / 2:g} ms (two windows at least), "
-                         f"got {window:g} ms")
-    counts = bin_spikes(st, bin_width=window).counts.astype(float)
-    mean = counts.mean(axis=1)
-    var = counts.var(axis=1, ddof=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(mean > 0, var / np.where(mean > 0, mean, 1.0), np.nan)
+    return _fano(st, window, "window")
 
 
 def fano_factor_curve(spikes, spike_ids=None, *, windows, n_neurons: int | None = None,
@@ -345,18 +425,19 @@ def fano_factor_curve(spikes, spike_ids=None, *, windows, n_neurons: int | None 
     Parameters
     ----------
     spikes, spike_ids, n_neurons, t_max
-        As in :func:`bin_spikes`.
+        As in :func:`bin_spikes` (times and ``t_max`` in ms).
     windows : array_like, shape (n_windows,)
         Counting windows (ms), each > 0 and <= ``t_max / 2``.
 
     Returns
     -------
     FanoCurve
-        ``windows`` (ms), ``fano`` (mean over neurons with spikes) and ``sem``
+        ``windows`` (ms), ``fano`` (mean over neurons with spikes, dimensionless) and ``sem``
         (standard error across those neurons).
 
     Examples
     --------
+    >>> from snnlib.spikes import poisson_spike_train
     >>> st = poisson_spike_train(20.0, 10_000.0, n_trains=20, seed=1)
     >>> curve = fano_factor_curve(st, windows=[10.0, 100.0])
     >>> curve.fano.shape
@@ -364,14 +445,46 @@ def fano_factor_curve(spikes, spike_ids=None, *, windows, n_neurons: int | None 
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
     windows = check_array(windows, "windows", ndim=1, low=0.0, low_inclusive=False, unit="ms")
+    check_work(st.n_neurons * np.sum(st.t_max / windows), "windows", what="spike-count bins over all windows",
+               hint="use fewer or longer windows")
     fano = np.empty(windows.size)
     sem = np.empty(windows.size)
     for i, w in enumerate(windows):
-        f = fano_factor(st, window=float(w))
+        f = _fano(st, float(w), "windows")
         f = f[np.isfinite(f)]
         fano[i] = f.mean() if f.size else np.nan
         sem[i] = f.std(ddof=1) / np.sqrt(f.size) if f.size > 1 else np.nan
     return FanoCurve(windows, fano, sem)
+
+
+def _convolve_same(signal: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Convolution of non-negative ``signal`` and ``kernel``, centred as NumPy's ``mode="same"``.
+
+    Always of the length of ``signal`` (``np.convolve(mode="same")`` returns the longer of the
+    two); directly for small sizes, by FFT above :data:`_DIRECT_CONVOLUTION_MAX`.
+    """
+    start = (kernel.size - 1) // 2
+    if signal.size * kernel.size <= _DIRECT_CONVOLUTION_MAX:
+        full = np.convolve(signal, kernel)
+    else:
+        # both factors are >= 0, so the exact result is too: clip the FFT's round-off below 0
+        full = np.maximum(fftconvolve(signal, kernel), 0.0)
+    return full[start:start + signal.size]
+
+
+def _smooth(rate: np.ndarray, bin_width: float, smoothing: str, smooth_width: float) -> np.ndarray:
+    """``rate`` (Hz) smoothed by a unit-area kernel, renormalised by its mass inside the record."""
+    n = rate.size
+    if smoothing == "gaussian":
+        # lags beyond n - 1 bins never reach the record: cut there too (this bounds the memory)
+        half = int(np.ceil(min(_GAUSS_CUT_SD * smooth_width / bin_width, n - 1)))
+        u = np.arange(-half, half + 1) * bin_width
+        kernel = np.exp(-0.5 * (u / smooth_width) ** 2)
+    else:
+        # a box of 2 n - 1 bins or more covers the whole record from every bin
+        kernel = np.ones(max(1, int(round(min(smooth_width / bin_width, 2 * n - 1)))))
+    kernel /= kernel.sum()
+    return _convolve_same(rate, kernel) / _convolve_same(np.ones(n), kernel)
 
 
 def population_rate(spikes, spike_ids=None, *, bin_width: float, n_neurons: int | None = None,
@@ -382,14 +495,16 @@ def population_rate(spikes, spike_ids=None, *, bin_width: float, n_neurons: int 
     Parameters
     ----------
     spikes, spike_ids, n_neurons, t_max
-        As in :func:`bin_spikes`. Neurons may equally be trials of one neuron (PSTH).
+        As in :func:`bin_spikes` (times and ``t_max`` in ms). Neurons may equally be trials
+        of one neuron (PSTH).
     bin_width : float
         Bin width (ms), > 0.
     smoothing : {None, "gaussian", "box"}
         Optional smoothing kernel.
     smooth_width : float
         Standard deviation of the Gaussian kernel, or full width of the box
-        kernel (ms), > 0; required with ``smoothing``.
+        kernel (ms), > 0; required with ``smoothing``. A kernel wider than the record
+        gives the record's mean rate everywhere.
 
     Returns
     -------
@@ -400,8 +515,8 @@ def population_rate(spikes, spike_ids=None, *, bin_width: float, n_neurons: int 
     -----
     :math:`A(t) = \frac{1}{N\,\Delta t}\sum_k n_k(t, t+\Delta t)` (Gerstner et
     al. 2014, *Neuronal Dynamics*, sec. 7.2). The smoothing kernel is normalised
-    to unit area; at the edges it is renormalised by its mass inside the record,
-    so a constant rate stays constant up to the ends.
+    to unit area (the Gaussian is cut at 4 standard deviations); at the edges it is
+    renormalised by its mass inside the record, so a constant rate stays constant up to the ends.
 
     Examples
     --------
@@ -410,45 +525,110 @@ def population_rate(spikes, spike_ids=None, *, bin_width: float, n_neurons: int 
     array([ 500., 1000.])
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
-    binned = bin_spikes(st, bin_width=bin_width)
-    bin_width = float(binned.bin_edges[1])
-    rate = binned.counts.sum(axis=0) / (st.n_neurons * bin_width / MS_PER_S)
+    bin_width = check_positive(bin_width, "bin_width", unit="ms")
     if smoothing is not None:
         check_choice(smoothing, "smoothing", ("gaussian", "box"))
         if smooth_width is None:
             raise TypeError("smooth_width (ms) is required when smoothing is set")
         smooth_width = check_positive(smooth_width, "smooth_width", unit="ms")
-        if smoothing == "gaussian":
-            half = int(np.ceil(4.0 * smooth_width / bin_width))
-            u = np.arange(-half, half + 1) * bin_width
-            kernel = np.exp(-0.5 * (u / smooth_width) ** 2)
-        else:
-            n = max(1, int(round(smooth_width / bin_width)))
-            kernel = np.ones(n)
-        kernel /= kernel.sum()
-        mass = np.convolve(np.ones_like(rate), kernel, mode="same")
-        rate = np.convolve(rate, kernel, mode="same") / mass
     elif smooth_width is not None:
         raise ValueError("smooth_width needs smoothing='gaussian' or 'box'")
-    centres = 0.5 * (binned.bin_edges[:-1] + binned.bin_edges[1:])
-    return PopulationRate(centres, rate)
+    n_bins = _n_bins(st.t_max, bin_width, "bin_width")
+    check_memory(_BYTES_PER_RATE_BIN * float(n_bins), "bin_width", what=f"a rate in {n_bins:.3g} bins",
+                 hint="raise bin_width or shorten the record")
+    rate = _pooled_counts(st.spike_times, bin_width, n_bins) / (st.n_neurons * bin_width / MS_PER_S)
+    if smoothing is not None:
+        rate = _smooth(rate, bin_width, smoothing, smooth_width)
+    edges = np.arange(n_bins + 1) * bin_width
+    return PopulationRate(0.5 * (edges[:-1] + edges[1:]), rate)
+
+
+class _Segments(NamedTuple):
+    """How :func:`power_spectrum` cuts each binned train: ``n_seg`` segments of ``seg`` bins
+    (of ``dt`` ms), ``step`` bins apart, each multiplied by ``taper``; ``n_bins`` bins in all."""
+
+    n_bins: int
+    seg: int
+    step: int
+    n_seg: int
+    taper: np.ndarray
+
+
+def _segments(st: SpikeTrains, dt: float, segment_length, window: str) -> _Segments:
+    """Check the segment layout of :func:`power_spectrum` and guard its memory and work."""
+    n_bins = _n_bins(st.t_max, dt, "dt", at_least=2)
+    if segment_length is None:
+        seg = n_bins
+    else:
+        segment_length = check_scalar(segment_length, "segment_length", low=2 * dt, high=st.t_max, unit="ms")
+        seg = min(n_bins, int(round(segment_length / dt)))
+    step = seg if window == "boxcar" else max(1, seg // 2)
+    n_seg = 1 + (n_bins - seg) // step
+    rows = max(1, min(st.n_neurons, _BINS_PER_CHUNK // n_bins))
+    check_memory(_BYTES_PER_SPECTRUM_BIN * float(rows) * n_bins + 8.0 * st.n_neurons * (seg // 2 + 1), "dt",
+                 what=f"the binned trains ({n_bins:.3g} bins of {dt:g} ms) and their spectra",
+                 hint="raise dt (or shorten segment_length or the record)")
+    check_work(float(st.n_neurons) * n_seg * seg * max(1.0, np.log2(seg)), "dt", what="FFT operations",
+               hint="raise dt or use fewer neurons")
+    taper = np.ones(seg) if window == "boxcar" else np.hanning(seg + 2)[1:-1]
+    return _Segments(n_bins, seg, step, n_seg, taper)
+
+
+def _periodograms(st: SpikeTrains, dt: float, lay: _Segments) -> np.ndarray:
+    """Each neuron's periodogram (Hz) averaged over its segments, shape (n_neurons, seg // 2 + 1).
+
+    Neurons are binned in chunks of about :data:`_BINS_PER_CHUNK` bins (with many chunks the
+    spikes are sorted by neuron once, so that each chunk bins only its own), and segments are
+    transformed about :data:`_SAMPLES_PER_FFT` samples at a time.
+    """
+    chunk = max(1, min(st.n_neurons, _BINS_PER_CHUNK // lay.n_bins))
+    n_chunks = -(-st.n_neurons // chunk)
+    times, ids, offsets = st.spike_times, st.spike_ids, None
+    # each chunk scans all spikes (n_chunks x n_spikes) unless they are sorted by neuron first
+    # (~ n_spikes log2 n_spikes): sort only when that is cheaper
+    if n_chunks > np.log2(max(times.size, 2)):
+        order = np.argsort(ids, kind="stable")
+        times, ids = times[order], ids[order]
+        offsets = np.searchsorted(ids, np.arange(st.n_neurons + 1))
+    power = np.zeros((st.n_neurons, lay.seg // 2 + 1))
+    for first in range(0, st.n_neurons, chunk):
+        rows = min(chunk, st.n_neurons - first)
+        sel = slice(None) if offsets is None else slice(offsets[first], offsets[first + rows])
+        counts = np.zeros((rows, lay.n_bins))
+        _bin_kernel(times[sel], ids[sel], first, dt, counts)
+        counts -= counts.mean(axis=1, keepdims=True)
+        segs = np.lib.stride_tricks.sliding_window_view(counts, lay.seg, axis=1)[:, ::lay.step][:, :lay.n_seg]
+        per_call = max(1, _SAMPLES_PER_FFT // (rows * lay.seg))
+        for s0 in range(0, lay.n_seg, per_call):
+            if per_call == 1:   # one segment per call (long segments), as a 2-D slice
+                spec = np.fft.rfft(segs[:, s0] * lay.taper, axis=-1)
+                power[first:first + rows] += spec.real ** 2 + spec.imag ** 2
+            else:
+                spec = np.fft.rfft(segs[:, s0:s0 + per_call] * lay.taper, axis=-1)
+                power[first:first + rows] += np.sum(spec.real ** 2 + spec.imag ** 2, axis=1)
+    power /= (dt / MS_PER_S) * np.sum(lay.taper ** 2) * lay.n_seg
+    return power
 
 
 def power_spectrum(spikes, spike_ids=None, *, dt: float = 1.0, segment_length: float | None = None,
                    window: str = "boxcar", average: bool = True, n_neurons: int | None = None,
                    t_max: float | None = None) -> PowerSpectrum:
-    r"""Power spectrum of spike trains (Hz), averaged over segments and neurons.
+    r"""Power spectrum of spike trains (Hz) *estimated from data*, averaged over segments and neurons.
+
+    Its theory for integrate-and-fire neurons is :func:`snnlib.spike_spectrum` (Fokker-Planck);
+    this function measures the spectrum of given spikes, whatever produced them.
 
     Parameters
     ----------
     spikes, spike_ids, n_neurons, t_max
-        As in :func:`bin_spikes`. Neurons may be independent trials of one neuron.
+        As in :func:`bin_spikes` (times and ``t_max`` in ms). Neurons may be independent
+        trials of one neuron.
     dt : float
         Bin width (ms) of the binned spike train; the Nyquist frequency is
         ``500 / dt`` Hz. Default 1 ms.
     segment_length : float, optional
-        Length (ms) of the segments whose periodograms are averaged; the
-        frequency resolution is ``1000 / segment_length`` Hz. Default: the whole record.
+        Length (ms) of the segments whose periodograms are averaged, in ``[2 dt, t_max]``;
+        the frequency resolution is ``1000 / segment_length`` Hz. Default: the whole record.
     window : {"boxcar", "hann"}
         ``"boxcar"``: non-overlapping rectangular segments (Bartlett);
         ``"hann"``: Hann-windowed segments overlapping by half (Welch).
@@ -466,12 +646,11 @@ def power_spectrum(spikes, spike_ids=None, *, dt: float = 1.0, segment_length: f
     Convention: the two-sided spectrum :math:`S(f) = \lim_{T\to\infty}
     \langle|\tilde x_T(f)|^2\rangle/T` with :math:`\tilde x_T(f) =
     \int_0^T (x(t) - r)\,e^{-2\pi i f t}\,dt`, returned for :math:`f \ge 0`
-    only and *not* doubled. Hence :math:`S(f) = S(-f)`, a Poisson train of
-    rate :math:`r` has :math:`S(f) = r` at every :math:`f`, and any spike train
-    has :math:`S(f) \to r` for :math:`f \to \infty`; for a renewal process
-    :math:`S(0) = r C_V^2` (Cox & Lewis 1966). This is the convention of
-    Fokker-Planck spectra (e.g. Lindner, Schimansky-Geier & Longtin 2002, Phys.
-    Rev. E 66, 031916). A one-sided spectrum would be ``2 * power``.
+    only and *not* doubled: :math:`S(f) = S(-f)`, a Poisson train of rate :math:`r` has
+    :math:`S(f) = r`, any spike train has :math:`S(f) \to r` for :math:`f \to \infty`, and a
+    renewal process has :math:`S(0) = r C_V^2` (Cox & Lewis 1966); the convention of
+    Fokker-Planck spectra (Lindner, Schimansky-Geier & Longtin 2002, Phys. Rev. E 66, 031916).
+    A one-sided spectrum would be ``2 * power``.
 
     Estimator: spikes are counted in bins of width :math:`\Delta`, the
     neuron's mean count per bin (over the whole record) is subtracted, and for
@@ -483,17 +662,17 @@ def power_spectrum(spikes, spike_ids=None, *, dt: float = 1.0, segment_length: f
                           {\Delta \sum_n w_n^2},
 
     averaged over segments and neurons (Welch 1967). For Poisson counts the
-    expectation is exactly :math:`r` at every :math:`f_l > 0` up to Nyquist.
-    For other trains binning multiplies :math:`S` by
-    :math:`\mathrm{sinc}^2(f\Delta)` and aliases frequencies above Nyquist,
-    so choose :math:`\Delta` well below the time scales of interest. At
-    :math:`f = 0` subtracting the record mean biases the boxcar estimate by
-    the factor :math:`1 - 1/M` (:math:`M` segments). Each boxcar
-    periodogram value (:math:`0 < f <` Nyquist) is exponentially distributed,
-    so the relative standard error of the average is :math:`1/\sqrt{n_{avg}}`.
+    expectation is exactly :math:`r` at every :math:`f_l > 0` up to Nyquist. For other
+    trains binning multiplies :math:`S` by :math:`\mathrm{sinc}^2(f\Delta)` and aliases
+    frequencies above Nyquist, so choose :math:`\Delta` well below the time scales of
+    interest. At :math:`f = 0` subtracting the record mean biases the boxcar estimate by
+    the factor :math:`1 - 1/M` (:math:`M` segments). Each boxcar periodogram value
+    (:math:`0 < f <` Nyquist) is exponentially distributed, so the relative standard
+    error of the average is :math:`1/\sqrt{n_{avg}}`.
 
     Examples
     --------
+    >>> from snnlib.spikes import poisson_spike_train
     >>> st = poisson_spike_train(50.0, 20_000.0, n_trains=10, seed=0)
     >>> ps = power_spectrum(st, dt=1.0, segment_length=1000.0)
     >>> ps.freqs[:3], ps.n_averaged
@@ -503,36 +682,12 @@ def power_spectrum(spikes, spike_ids=None, *, dt: float = 1.0, segment_length: f
     dt = check_positive(dt, "dt", unit="ms")
     check_choice(window, "window", ("boxcar", "hann"))
     average = check_bool(average, "average")
-    n_bins = whole_bins(st.t_max, dt)
-    if n_bins < 2:
-        raise ValueError(f"dt must be <= t_max / 2 = {st.t_max / 2:g} ms, got {dt:g} ms")
-    if segment_length is None:
-        seg = n_bins
-    else:
-        segment_length = check_scalar(segment_length, "segment_length", low=2 * dt, high=st.t_max, unit="ms")
-        seg = min(n_bins, int(round(segment_length / dt)))
-    step = seg if window == "boxcar" else max(1, seg // 2)
-    n_seg = 1 + (n_bins - seg) // step
-    taper = np.ones(seg) if window == "boxcar" else np.hanning(seg + 2)[1:-1]
-    norm = (dt / MS_PER_S) * np.sum(taper ** 2)
-    n_freq = seg // 2 + 1
-    power = np.zeros((st.n_neurons, n_freq))
-    # neurons in chunks to bound memory (about 4 million bins at once)
-    chunk = max(1, min(st.n_neurons, 4_000_000 // n_bins))
-    starts = np.arange(n_seg) * step
-    for first in range(0, st.n_neurons, chunk):
-        rows = min(chunk, st.n_neurons - first)
-        counts = np.zeros((rows, n_bins))
-        _bin_subset_kernel(st.spike_times, st.spike_ids, first, dt, counts)
-        counts -= counts.mean(axis=1, keepdims=True)
-        for s0 in starts:
-            spec = np.fft.rfft(counts[:, s0:s0 + seg] * taper, axis=1)
-            power[first:first + rows] += spec.real ** 2 + spec.imag ** 2
-    power /= norm * n_seg
-    freqs = np.fft.rfftfreq(seg, d=dt / MS_PER_S)
+    lay = _segments(st, dt, segment_length, window)
+    power = _periodograms(st, dt, lay)
+    freqs = np.fft.rfftfreq(lay.seg, d=dt / MS_PER_S)
     if average:
-        return PowerSpectrum(freqs, power.mean(axis=0), n_seg, n_seg * st.n_neurons)
-    return PowerSpectrum(freqs, power, n_seg, n_seg)
+        return PowerSpectrum(freqs, power.mean(axis=0), lay.n_seg, lay.n_seg * st.n_neurons)
+    return PowerSpectrum(freqs, power, lay.n_seg, lay.n_seg)
 
 
 def _lag_weights(t_max: float, bin_width: float, m: int) -> np.ndarray:
@@ -543,6 +698,41 @@ def _lag_weights(t_max: float, bin_width: float, m: int) -> np.ndarray:
     return np.diff(antideriv)
 
 
+def _check_pairs(pairs, n_neurons: int, *, single: bool) -> np.ndarray:
+    """Neuron pairs as an int64 array (n_pairs, 2) of indices in [0, n_neurons); ``single``: one (k, j)."""
+    if single:
+        p = check_array(pairs, "pairs", shape=(2,), dtype=np.int64).reshape(1, 2)
+    else:
+        p = check_array(pairs, "pairs", ndim=(1, 2), dtype=np.int64)
+        if p.ndim == 1 and p.size != 2:
+            raise ValueError(f"pairs must be (k, j) or an array of shape (n_pairs, 2), got shape {p.shape}")
+        p = p.reshape(-1, 2) if p.ndim == 1 else p
+        if p.shape[1] != 2:
+            raise ValueError(f"pairs must have shape (n_pairs, 2), got {p.shape}")
+    if p.min() < 0 or p.max() >= n_neurons:
+        raise ValueError(f"pairs must hold neuron indices in [0, n_neurons - 1] = [0, {n_neurons - 1}], "
+                         f"got range [{p.min()}, {p.max()}]")
+    return p
+
+
+def _lag_bins(st: SpikeTrains, bin_width: float, max_lag: float, pairs) -> int:
+    """Number ``m`` of lag bins on each side, after the memory and work guards."""
+    m = whole_bins(max_lag, bin_width)
+    check_memory(_BYTES_PER_LAG_BIN * (2.0 * m + 1.0), "bin_width", what=f"{2 * m + 1:.3g} lag bins",
+                 hint="raise bin_width or lower max_lag")
+    # spike pairs the kernels visit, for spikes spread evenly over the record
+    n_k = np.bincount(st.spike_ids, minlength=st.n_neurons).astype(float)
+    reach = min(1.0, 2.0 * (m + 0.5) * bin_width / st.t_max)
+    if pairs is None:
+        visits = n_k.sum() + n_k.sum() ** 2 * reach
+    else:
+        a, b = n_k[pairs[:, 0]], n_k[pairs[:, 1]]
+        visits = np.sum(a + b + a * b * reach)
+    check_work(visits, "max_lag", what="spike pairs to compare", limit=MAX_WORK,
+               hint="lower max_lag or pass fewer pairs")
+    return m
+
+
 def cross_correlogram(spikes, spike_ids=None, *, pairs=None, bin_width: float = 1.0,
                       max_lag: float = 100.0, n_neurons: int | None = None,
                       t_max: float | None = None) -> Correlogram:
@@ -551,15 +741,15 @@ def cross_correlogram(spikes, spike_ids=None, *, pairs=None, bin_width: float = 
     Parameters
     ----------
     spikes, spike_ids, n_neurons, t_max
-        As in :func:`bin_spikes`; times increasing within each neuron.
+        As in :func:`bin_spikes` (times and ``t_max`` in ms); times increasing within each neuron.
     pairs : None, (k, j) or array_like of shape (n_pairs, 2)
-        ``None``: average over all ordered pairs of distinct neurons.
-        ``(k, j)``: that pair (``k == j`` gives the autocorrelogram without the
+        Neuron indices (whole numbers). ``None``: average over all ordered pairs of distinct
+        neurons. ``(k, j)``: that pair (``k == j`` gives the autocorrelogram without the
         same-spike term). An array: average over the listed pairs.
     bin_width : float
         Lag bin width (ms), > 0. Bins are centred on multiples of ``bin_width``.
     max_lag : float
-        Largest lag (ms), >= 0; the lags are ``m * bin_width`` for
+        Largest lag (ms), in ``[0, t_max]``; the lags are ``m * bin_width`` for
         ``|m| <= floor(max_lag / bin_width)``.
 
     Returns
@@ -596,36 +786,24 @@ def cross_correlogram(spikes, spike_ids=None, *, pairs=None, bin_width: float = 
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
     bin_width = check_positive(bin_width, "bin_width", unit="ms")
     max_lag = check_scalar(max_lag, "max_lag", low=0.0, high=st.t_max, unit="ms")
-    m = int(np.floor(max_lag / bin_width * (1.0 + 1e-12)))
+    if pairs is None and st.n_neurons < 2:
+        raise ValueError("pairs=None averages over distinct neurons: n_neurons must be >= 2; "
+                         "pass pairs=(0, 0) for an autocorrelogram")
+    p = None if pairs is None else _check_pairs(pairs, st.n_neurons, single=False)
+    m = _lag_bins(st, bin_width, max_lag, p)
     counts = np.zeros(2 * m + 1, dtype=np.int64)
     rates = firing_rates(st)
-    if pairs is None:
-        if st.n_neurons < 2:
-            raise ValueError("pairs=None averages over distinct neurons: n_neurons must be >= 2; "
-                             "pass pairs=(0, 0) for an autocorrelogram")
-        grouped(st)  # checks the order within each neuron
+    times, offsets = grouped(st)  # also checks the order within each neuron
+    if p is None:
         order = np.lexsort((st.spike_ids, st.spike_times))
         _correlogram_population_kernel(st.spike_times[order], st.spike_ids[order], bin_width, m, counts)
-        n = st.n_neurons
-        n_pairs = n * (n - 1)
+        n_pairs = st.n_neurons * (st.n_neurons - 1)
         rate_product = (rates.sum() ** 2 - np.sum(rates ** 2)) / n_pairs
     else:
-        p = check_array(pairs, "pairs", ndim=(1, 2), dtype=np.int64)
-        if p.ndim == 1:
-            if p.size != 2:
-                raise ValueError(f"pairs must be (k, j) or an array of shape (n_pairs, 2), got shape {p.shape}")
-            p = p.reshape(1, 2)
-        elif p.shape[1] != 2:
-            raise ValueError(f"pairs must have shape (n_pairs, 2), got {p.shape}")
-        if p.min() < 0 or p.max() >= st.n_neurons:
-            raise ValueError(f"pairs must hold neuron indices in [0, {st.n_neurons - 1}], "
-                             f"got range [{p.min()}, {p.max()}]")
-        times, offsets = grouped(st)
         _correlogram_pairs_kernel(times, offsets, p, bin_width, m, counts)
         n_pairs = p.shape[0]
         rate_product = float(np.mean(rates[p[:, 0]] * rates[p[:, 1]]))
-    weights = _lag_weights(st.t_max, bin_width, m) / MS_PER_S ** 2   # s^2
-    correlation = counts / (n_pairs * weights)
+    correlation = counts / (n_pairs * _lag_weights(st.t_max, bin_width, m) / MS_PER_S ** 2)
     lags = np.arange(-m, m + 1) * bin_width
     return Correlogram(lags, correlation, correlation - rate_product, counts, n_pairs)
 
@@ -637,11 +815,12 @@ def spike_count_correlation(spikes, spike_ids=None, *, window: float, pairs=None
     Parameters
     ----------
     spikes, spike_ids, n_neurons, t_max
-        As in :func:`bin_spikes`.
+        As in :func:`bin_spikes` (times and ``t_max`` in ms).
     window : float
         Counting window (ms), > 0 and <= ``t_max / 2``.
     pairs : None or (k, j)
-        ``None``: the full (n_neurons, n_neurons) matrix; ``(k, j)``: one coefficient.
+        ``None``: the full (n_neurons, n_neurons) matrix; ``(k, j)`` (neuron indices, whole
+        numbers): one coefficient.
 
     Returns
     -------
@@ -663,14 +842,18 @@ def spike_count_correlation(spikes, spike_ids=None, *, window: float, pairs=None
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
     window = check_positive(window, "window", unit="ms")
-    if whole_bins(st.t_max, window) < 2:
-        raise ValueError(f"window must be <= t_max / 2 = {st.t_max / 2:g} ms, got {window:g} ms")
-    counts = bin_spikes(st, bin_width=window).counts.astype(float)
-    if pairs is not None:
-        p = check_array(pairs, "pairs", shape=(2,), dtype=np.int64)
-        if p.min() < 0 or p.max() >= st.n_neurons:
-            raise ValueError(f"pairs must hold neuron indices in [0, {st.n_neurons - 1}], got {tuple(p)}")
-        counts = counts[p]
+    if pairs is None:
+        check_memory(_BYTES_PER_COUNT * float(st.n_neurons) ** 2, "n_neurons",
+                     what=f"the {st.n_neurons} x {st.n_neurons} correlation matrix",
+                     hint="pass pairs=(k, j) for one coefficient")
+        counts = _count_matrix(st, window, "window", at_least=2).astype(float)
+    else:
+        p = _check_pairs(pairs, st.n_neurons, single=True)[0]
+        n_bins = _n_bins(st.t_max, window, "window", at_least=2)
+        check_memory(2 * _BYTES_PER_COUNT * float(n_bins), "window", what=f"spike counts in {n_bins:.3g} windows",
+                     hint="raise window or shorten the record")
+        counts = np.stack([_pooled_counts(st.spike_times[st.spike_ids == k], window, n_bins)
+                           for k in p]).astype(float)
     centred = counts - counts.mean(axis=1, keepdims=True)
     cov = centred @ centred.T
     sd = np.sqrt(np.diag(cov))
@@ -679,5 +862,3 @@ def spike_count_correlation(spikes, spike_ids=None, *, window: float, pairs=None
     rho[:, sd == 0] = np.nan
     rho[sd == 0, :] = np.nan
     return float(rho[0, 1]) if pairs is not None else rho
-
-

@@ -77,27 +77,39 @@ def test_train_test_split_is_a_partition():
     assert s.y_train.dtype == y.dtype
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: ml.linearly_separable(0, seed=0), "n"),
-    (lambda: ml.linearly_separable(10, margin=0.7), "margin"),
-    (lambda: ml.linearly_separable(10, margin=0.0), "margin"),
-    (lambda: ml.two_moons(1), "n"),
-    (lambda: ml.two_moons(10, noise=-0.1), "noise"),
-    (lambda: ml.two_moons(10, seed=-1), "seed"),
-    (lambda: ml.spirals(10, n_classes=1), "n_classes"),
-    (lambda: ml.spirals(10, noise=np.nan), "noise"),
-    (lambda: ml.xor(3), "n"),
-    (lambda: ml.train_test_split(np.zeros((5, 2)), np.zeros(4)), "y"),
-    (lambda: ml.train_test_split(np.zeros((5, 2)), np.zeros(5), test_fraction=1.0), "test_fraction"),
-    (lambda: ml.train_test_split(np.zeros(5), np.zeros(5)), "x"),
+@pytest.mark.parametrize("call, exc, pattern", [
+    (lambda: ml.linearly_separable(0, seed=0), ValueError, r"^n must be an integer in \[1, inf\], got 0"),
+    (lambda: ml.linearly_separable(10, margin=0.7), ValueError, r"margin must lie in \(0, 0.5\], got 0.7"),
+    (lambda: ml.linearly_separable(10, margin=0.0), ValueError, r"margin must lie in \(0, 0.5\], got 0"),
+    (lambda: ml.linearly_separable(True), TypeError, r"^n must be an integer, got bool"),
+    (lambda: ml.two_moons(1), ValueError, r"^n must be an integer in \[2, inf\], got 1"),
+    (lambda: ml.two_moons(10.5), TypeError, r"^n must be an integer, got float \(10.5\)"),
+    (lambda: ml.two_moons(10, noise=-0.1), ValueError, r"noise must lie in \[0, inf\), got -0.1"),
+    (lambda: ml.two_moons(10, noise=np.True_), TypeError, r"noise must be a real number, got bool"),
+    (lambda: ml.two_moons(10, seed=-1), ValueError, r"seed must be a non-negative int, got -1"),
+    (lambda: ml.spirals(10, n_classes=1), ValueError, r"n_classes must be an integer in \[2, 10\], got 1"),
+    (lambda: ml.spirals(10, noise=np.nan), ValueError, r"noise must be finite, got nan rad"),
+    (lambda: ml.xor(3), ValueError, r"^n must be an integer in \[4, inf\], got 3"),
+    (lambda: ml.xor(4, seed="a"), TypeError, r"seed must be None, a non-negative int or a numpy.random.Generator"),
+    (lambda: ml.train_test_split(np.zeros((5, 2)), np.zeros(4)), ValueError,
+     r"y must have one label per row of x, got 4 labels for 5 rows of x"),
+    (lambda: ml.train_test_split(np.zeros((5, 2)), np.zeros(5), test_fraction=1.0), ValueError,
+     r"test_fraction must lie in \(0, 1\), got 1"),
+    (lambda: ml.train_test_split(np.zeros((5, 2)), np.zeros(5), test_fraction=np.True_), TypeError,
+     r"test_fraction must be a real number, got bool"),
+    (lambda: ml.train_test_split(np.zeros(5), np.zeros(5)), ValueError, r"x must have ndim in \(2,\), got shape \(5,\)"),
+    (lambda: ml.train_test_split(np.zeros((1, 2)), np.zeros(1)), ValueError, r"x must have at least 2 rows to split"),
 ])
-def test_bad_input_names_the_argument(call, name):
-    with pytest.raises((ValueError, TypeError), match=name):
+def test_bad_input_names_the_argument_and_range(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
         call()
 
 
-def test_bad_types():
-    with pytest.raises(TypeError, match="n"):
-        ml.two_moons(10.5)
-    with pytest.raises(TypeError, match="seed"):
-        ml.xor(4, seed="a")
+@pytest.mark.parametrize("call", [
+    lambda: ml.linearly_separable(10 ** 12), lambda: ml.two_moons(10 ** 12),
+    lambda: ml.spirals(10 ** 12), lambda: ml.xor(10 ** 12),
+])
+def test_oversized_data_set_is_rejected_before_drawing(call, monkeypatch):
+    monkeypatch.setenv("SNNLIB_MAX_BYTES", str(2 ** 30))   # the limit of one call, pinned to 1 GiB
+    with pytest.raises(ValueError, match=r"^n: a data set of 1000000000000 points would need .*; lower n"):
+        call()

@@ -127,27 +127,94 @@ def test_init_variance():
         assert abs(w.var() - target) < 4 * se
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda p: ml.forward(p, np.zeros((3, 3))), "x"),
-    (lambda p: ml.accuracy(p, np.zeros((3, 2)), [0, 1, 2]), "y"),
-    (lambda p: ml.loss_and_grad(p, np.zeros((3, 2)), [0, 1]), "y"),
-    (lambda p: ml.predict_proba((p.weights, p.biases), np.zeros((1, 2))), "params"),
-    (lambda p: ml.init_mlp([2]), "layer_sizes"),
-    (lambda p: ml.init_mlp([2, 0, 2]), "layer_sizes"),
-    (lambda p: ml.init_mlp([2, 3, 2], activation="sigmoid"), "activation"),
-    (lambda p: ml.train_mlp(np.zeros((4, 2)), [0, 1, 0, -1]), "y"),
-    (lambda p: ml.train_mlp(np.zeros((4, 2)), [0, 0, 0, 0]), "y"),
-    (lambda p: ml.train_mlp(np.zeros((4, 2)), [0, 1, 0, 1], eta=-1.0), "eta"),
-    (lambda p: ml.train_mlp(np.zeros((4, 2)), [0, 1, 0, 1], batch_size=0), "batch_size"),
-    (lambda p: ml.train_mlp(np.zeros((4, 2)), [0, 1, 0, 1], epochs=0), "epochs"),
-    (lambda p: ml.train_mlp(np.zeros((4, 2)), [0, 1, 0, 1], hidden=(8, 0)), "hidden"),
-    (lambda p: ml.train_mlp(np.zeros((4, 2)), [0, 1, 0, 1], method="torch"), "method"),
-    (lambda p: ml.train_mlp(np.zeros((4, 2)), [0, 1, 0, 1], hidden="a"), "hidden"),
+X4 = np.zeros((4, 2))
+Y4 = [0, 1, 0, 1]
+
+
+@pytest.mark.parametrize("call, exc, pattern", [
+    (lambda p: ml.forward(p, np.zeros((3, 3))), ValueError, r"x must have shape \('any', 2\), got \(3, 3\)"),
+    (lambda p: ml.forward(p, None), TypeError, r"x must be an array of numbers, got NoneType"),
+    (lambda p: ml.forward(p, [[np.nan, 0.0]]), ValueError, r"x must contain only finite values"),
+    (lambda p: ml.accuracy(p, np.zeros((3, 2)), [0, 1, 2]), ValueError, r"y must be <= 1 everywhere, got max 2"),
+    (lambda p: ml.accuracy(p, np.zeros((3, 2)), None), TypeError, r"y must be an array of numbers, got NoneType"),
+    (lambda p: ml.loss_and_grad(p, np.zeros((3, 2)), None), TypeError, r"y must be an array of numbers, got NoneType"),
+    (lambda p: ml.accuracy(p, np.zeros((2, 2)), [0.5, 1]), ValueError, r"y must contain integers, got 0.5"),
+    (lambda p: ml.loss_and_grad(p, np.zeros((3, 2)), [0, 1]), ValueError,
+     r"y must have one label per row of x, got 2 labels for 3 rows of x"),
+    (lambda p: ml.predict_proba((p.weights, p.biases), np.zeros((1, 2))), TypeError,
+     r"params must be an MLPParams \(from init_mlp or train_mlp\), got tuple"),
+    (lambda p: ml.forward(ml.MLPParams((p.weights[0] * np.nan, p.weights[1]), p.biases, "tanh"), X4), ValueError,
+     r"params.weights\[0\] must contain only finite values"),
+    (lambda p: ml.forward(ml.MLPParams(p.weights, (p.biases[0], p.biases[1] + np.inf), "tanh"), X4), ValueError,
+     r"params.biases\[1\] must contain only finite values"),
+    (lambda p: ml.forward(ml.MLPParams((p.weights[0], p.weights[1].T), p.biases, "tanh"), X4), ValueError,
+     r"params.weights\[1\] must have shape \(4, 'any'\), got \(2, 4\)"),
+    (lambda p: ml.forward(ml.MLPParams(p.weights, p.biases[:1], "tanh"), X4), TypeError,
+     r"params.weights and params.biases must be sequences of equal length >= 1"),
+    (lambda p: ml.forward(ml.MLPParams(p.weights, p.biases, "sigmoid"), X4), ValueError,
+     r"params.activation must be one of \['relu', 'tanh'\], got 'sigmoid'"),
+    (lambda p: ml.init_mlp([2]), ValueError, r"layer_sizes must have at least 2 entries \(inputs, classes\)"),
+    (lambda p: ml.init_mlp([2, 0, 2]), ValueError, r"layer_sizes must be an integer in \[1, inf\], got 0"),
+    (lambda p: ml.init_mlp([2, True, 2]), TypeError, r"layer_sizes must be an integer, got bool"),
+    (lambda p: ml.init_mlp([2, 3, 1]), ValueError, r"layer_sizes must end with the number of classes >= 2, got 1"),
+    (lambda p: ml.init_mlp(3), TypeError, r"layer_sizes must be a sequence of positive ints, got 3"),
+    (lambda p: ml.init_mlp([2, 3, 2], activation="sigmoid"), ValueError,
+     r"activation must be one of \['relu', 'tanh'\], got 'sigmoid'"),
+    (lambda p: ml.train_mlp(X4, [0, 1, 0, -1]), ValueError, r"y must be >= 0 everywhere, got min -1"),
+    (lambda p: ml.train_mlp(X4, [0, 1.5, 0, 1]), ValueError, r"y must contain integers, got 1.5"),
+    (lambda p: ml.train_mlp(X4, [0, 0, 0, 0]), ValueError, r"y must contain at least two classes \(labels 0 and 1\)"),
+    (lambda p: ml.train_mlp(X4, Y4, eta=-1.0), ValueError, r"eta must lie in \(0, inf\), got -1"),
+    (lambda p: ml.train_mlp(X4, Y4, eta=True), TypeError, r"eta must be a real number, got bool"),
+    (lambda p: ml.train_mlp(X4, Y4, batch_size=0), ValueError, r"batch_size must be an integer in \[1, inf\], got 0"),
+    (lambda p: ml.train_mlp(X4, Y4, epochs=0), ValueError, r"epochs must be an integer in \[1, 10000000\], got 0"),
+    (lambda p: ml.train_mlp(X4, Y4, epochs=10 ** 9), ValueError,
+     r"epochs must be an integer in \[1, 10000000\], got 1000000000"),
+    (lambda p: ml.train_mlp(X4, Y4, epochs=1e9), TypeError, r"epochs must be an integer, got float"),
+    (lambda p: ml.train_mlp(X4, Y4, epochs=True), TypeError, r"epochs must be an integer, got bool"),
+    (lambda p: ml.train_mlp(X4, Y4, hidden=(8, 0)), ValueError, r"hidden must be an integer in \[1, inf\], got 0"),
+    (lambda p: ml.train_mlp(X4, Y4, hidden="a"), TypeError, r"hidden must be an int or a sequence of positive ints"),
+    (lambda p: ml.train_mlp(X4, Y4, hidden=True), TypeError, r"hidden must be an int or a sequence of positive ints"),
+    (lambda p: ml.train_mlp(X4, Y4, method="torch"), ValueError, r"method must be one of \['numba', 'numpy'\]"),
+    (lambda p: ml.train_mlp(X4.astype(bool), Y4), TypeError, r"x must be an array of numbers, got booleans"),
 ])
-def test_bad_input_names_the_argument(call, name):
+def test_bad_input_names_the_argument_and_range(call, exc, pattern):
     p = ml.init_mlp([2, 4, 2], seed=0)
-    with pytest.raises((ValueError, TypeError), match=name):
+    with pytest.raises(exc, match=pattern):
         call(p)
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: ml.init_mlp([2, 10 ** 7, 10 ** 7, 2]), r"layer_sizes: a network of 1e\+14 parameters would need"),
+    (lambda: ml.train_mlp(X4, Y4, hidden=10 ** 12), r"hidden: a network of 5e\+12 parameters would need"),
+    (lambda: ml.train_mlp(X4, [0, 1, 0, 10 ** 12]), r"y \(max\(y\) \+ 1 classes\): a network of .* parameters"),
+    (lambda: ml.train_mlp(np.zeros((4000, 2)), [0, 1] * 2000, hidden=1000, epochs=10 ** 7),
+     r"epochs: minibatch steps \(1.25e\+09\) exceeds the 1e\+09"),
+    (lambda: ml.train_mlp(np.zeros((40_000, 2)), [0, 1] * 20_000, hidden=(2000, 2000), batch_size=40_000,
+                          epochs=10 ** 6), r"epochs: multiply-adds of training .* exceeds the 1e\+13"),
+])
+def test_oversized_networks_and_runs_are_rejected_by_name(call, pattern, monkeypatch):
+    monkeypatch.setenv("SNNLIB_MAX_BYTES", str(2 ** 30))   # the limit of one call, pinned to 1 GiB
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+def test_whole_float_labels_equal_int_labels():
+    x, y = ml.two_moons(60, noise=0.1, seed=1)
+    a = ml.train_mlp(x, y, hidden=4, epochs=5, seed=0)
+    b = ml.train_mlp(x, y.astype(float), hidden=4, epochs=5, seed=0)
+    assert np.array_equal(a.loss_history, b.loss_history)
+    assert ml.accuracy(a.params, x, y.astype(float)) == ml.accuracy(a.params, x, y)
+
+
+@pytest.mark.parametrize("method", ["numba", "numpy"])
+def test_training_across_epoch_chunks_equals_from_scratch(method):
+    # 130 epochs: the orders are drawn 64 epochs at a time, the reference draws them all at once
+    x, y = ml.xor(24, noise=0.3, seed=3)
+    r = ml.train_mlp(x, y, hidden=(5,), eta=0.5, batch_size=8, epochs=130, seed=4, method=method)
+    w, b, hist = naive.train_mlp(x, y, (5,), 0.5, 8, 130, 4)
+    for got, ref in zip(r.params.weights + r.params.biases, w + b):
+        assert np.allclose(got, ref, rtol=0, atol=1e-9)
+    assert np.allclose(r.loss_history, hist, rtol=1e-10, atol=0)
 
 
 def test_notebook_scratch_code_is_the_naive_reference():

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from snnlib import ml
-from snnlib._core.seeding import as_generator
-from snnlib.ml.perceptron import _epoch_orders
+from snnlib.ml.perceptron import epoch_order_chunks, epoch_orders
 
 PATTERNS = np.array(list(itertools.product([0, 1], repeat=2)))
 
@@ -43,9 +42,10 @@ def test_kernel_equals_naive_loop_exactly(seed, data):
         x, y = d.x, d.y
     else:
         x, y = ml.xor(40, noise=0.3, seed=seed)
-    max_epochs = 150   # more than one chunk of presentation orders (snnlib.perceptron._EPOCH_CHUNK)
+    max_epochs = 150   # more than one chunk of presentation orders (snnlib.ml.perceptron.EPOCH_CHUNK)
     r = ml.train_perceptron(x, y, max_epochs=max_epochs, eta=0.7, seed=seed)
-    orders = _epoch_orders(as_generator(seed), x.shape[0], max_epochs)
+    rng = np.random.default_rng(seed)             # one fresh permutation per epoch, drawn in order
+    orders = [rng.permutation(x.shape[0]) for _ in range(max_epochs)]
     y_pm1 = np.where(y > 0, 1, -1)
     w_ref, mistakes_ref = naive.train_perceptron(x, y_pm1, orders, eta=0.7)
     assert r.mistakes_per_epoch.tolist() == mistakes_ref
@@ -87,19 +87,66 @@ def test_non_separating_w_star_is_rejected():
         ml.novikoff_bound(d.x, d.y, -d.w_star)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: ml.train_perceptron(np.zeros(3), [1, -1, 1]), "x"),
-    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, 2, 1]), "y"),
-    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1]), "y"),
-    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1, 1], max_epochs=0), "max_epochs"),
-    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1, 1], eta=0.0), "eta"),
-    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1, 1], seed=-3), "seed"),
-    (lambda: ml.mcculloch_pitts(PATTERNS, [1, 1, 1], threshold=1), "w"),
-    (lambda: ml.mcculloch_pitts(PATTERNS, [1, 1], threshold=np.inf), "threshold"),
-    (lambda: ml.novikoff_bound(np.zeros((2, 2)), [1, -1], [1.0, 0.0]), "w_star"),
-    (lambda: ml.separation_margin(np.zeros((2, 2)), [1, -1], [0.0, 0.0, 0.0]), "w_star"),
-    (lambda: ml.data_radius([[np.nan, 0.0]]), "x"),
+@pytest.mark.parametrize("call, exc, pattern", [
+    (lambda: ml.train_perceptron(np.zeros(3), [1, -1, 1]), ValueError, r"x must have ndim in \(2,\), got shape \(3,\)"),
+    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, 2, 1]), ValueError,
+     r"y must contain labels in \{-1, \+1\} or in \{0, 1\}, got values \[1.0, 2.0\]"),
+    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, 0.5, 1]), ValueError,
+     r"y must contain labels in \{-1, \+1\} or in \{0, 1\}, got values \[0.5, 1.0\]"),
+    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1]), ValueError,
+     r"y must have one label per row of x, got 2 labels for 3 rows of x"),
+    (lambda: ml.train_perceptron(np.zeros((3, 2)), [True, False, True]), TypeError,
+     r"y must be an array of numbers, got booleans"),
+    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1, 1], max_epochs=0), ValueError,
+     r"max_epochs must be an integer in \[1, 10000000\], got 0"),
+    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1, 1], max_epochs=10 ** 12), ValueError,
+     r"max_epochs must be an integer in \[1, 10000000\], got 1000000000000"),
+    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1, 1], eta=0.0), ValueError, r"eta must lie in \(0, inf\), got 0"),
+    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1, 1], eta=True), TypeError, r"eta must be a real number, got bool"),
+    (lambda: ml.train_perceptron(np.zeros((3, 2)), [1, -1, 1], seed=-3), ValueError,
+     r"seed must be a non-negative int, got -3"),
+    (lambda: ml.mcculloch_pitts(PATTERNS, [1, 1, 1], threshold=1), ValueError, r"w must have shape \(2,\), got \(3,\)"),
+    (lambda: ml.mcculloch_pitts(PATTERNS, [True, True], threshold=1), TypeError, r"w must be an array of numbers, got booleans"),
+    (lambda: ml.mcculloch_pitts(PATTERNS, [1, 1], threshold=np.inf), ValueError, r"threshold must be finite, got inf"),
+    (lambda: ml.mcculloch_pitts(PATTERNS, [1, 1], threshold=True), TypeError, r"threshold must be a real number, got bool"),
+    (lambda: ml.novikoff_bound(np.zeros((2, 2)), [1, -1], [1.0, 0.0]), ValueError,
+     r"w_star must have shape \(3,\), got \(2,\)"),
+    (lambda: ml.separation_margin(np.zeros((2, 2)), [1, -1], [0.0, 0.0, 0.0]), ValueError,
+     r"w_star must not be the zero vector"),
+    (lambda: ml.data_radius([[np.nan, 0.0]]), ValueError, r"x must contain only finite values \(no NaN or inf\)"),
+    (lambda: ml.data_radius([[1.5e308, 1.5e308]]), ValueError, r"x is too large: the radius .* exceeds the float64 range"),
 ])
-def test_bad_input_names_the_argument(call, name):
-    with pytest.raises((ValueError, TypeError), match=name):
+def test_bad_input_names_the_argument_and_range(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
         call()
+
+
+def test_logical_inputs_of_the_mcculloch_pitts_unit():
+    # False/True are the unit's 0/1: the AND gate on booleans equals the AND gate on integers
+    assert ml.mcculloch_pitts(PATTERNS.astype(bool), [1, 1], threshold=2).tolist() == [0, 0, 0, 1]
+    assert int(ml.mcculloch_pitts([True, False, True], [1, -1, 1], threshold=2)) == 1
+
+
+def test_huge_inputs_give_finite_radius_margin_and_bound():
+    # R = |(1e300, 1e300, 1)| = sqrt(2) 1e300 (the 1 is far below the rounding of 1e300)
+    assert ml.data_radius([[1e300, 1e300]]) == pytest.approx(np.sqrt(2.0) * 1e300, rel=1e-15)
+    # points (+-a, 0): gamma = a and R = sqrt(a^2 + 1) = a to rounding, so (R / gamma)^2 = 1
+    a = 1e200
+    x, y = np.array([[a, 0.0], [-a, 0.0]]), np.array([1, -1])
+    nb = ml.novikoff_bound(x, y, [1e300, 0.0, 0.0])           # w_star is normalised without overflow
+    assert nb.margin == pytest.approx(a, rel=1e-15) and nb.radius == pytest.approx(a, rel=1e-15)
+    assert nb.bound == pytest.approx(1.0, rel=1e-15)
+    assert ml.separation_margin(x, y, [1e300, 1e300, 0.0]) == pytest.approx(a / np.sqrt(2.0), rel=1e-15)
+    # a tiny margin under a huge radius: the bound (1e400) is beyond float64 and reported as inf
+    tiny = ml.novikoff_bound(np.array([[1e-200, 0.0], [-1e200, 0.0]]), y, [1.0, 0.0, 0.0])
+    assert tiny.bound == np.inf and tiny.margin == pytest.approx(1e-200, rel=1e-15)
+
+
+def test_epoch_orders_in_chunks_equal_all_at_once():
+    # one permutation per epoch from the same generator, whether drawn at once or 64 at a time
+    rng = np.random.default_rng(5)
+    ref = np.array([rng.permutation(7) for _ in range(150)])
+    assert np.array_equal(epoch_orders(np.random.default_rng(5), 7, 150), ref)
+    chunks = list(epoch_order_chunks(np.random.default_rng(5), 7, 150))
+    assert [first for first, _ in chunks] == [0, 64, 128]
+    assert np.array_equal(np.concatenate([o for _, o in chunks]), ref)

@@ -1,4 +1,4 @@
-"""Naive twins of snnlib.spikes: binning, ISIs, correlograms, periodograms by explicit loops."""
+"""Naive twins of snnlib.spikes: binning, ISIs, CV, correlograms, periodograms, smoothing by explicit loops."""
 
 from __future__ import annotations
 
@@ -84,3 +84,61 @@ def pearson(x, y):
     sxx = sum((a - mx) ** 2 for a in x)
     syy = sum((b - my) ** 2 for b in y)
     return sxy / math.sqrt(sxx * syy)
+
+
+def welch(counts_1d, dt_s, seg, step, taper):
+    """Mean periodogram (Hz) of the segments [s, s + seg) at s = 0, step, 2 step, ... of one binned
+    train: record mean removed, each segment tapered, direct DFT sums, normalised by dt sum(taper^2)."""
+    c = np.asarray(counts_1d, dtype=float)
+    c = c - c.mean()
+    n_seg = 1 + (c.size - seg) // step
+    out = np.zeros(seg // 2 + 1)
+    for s in range(n_seg):
+        for l in range(seg // 2 + 1):
+            re = 0.0
+            im = 0.0
+            for q in range(seg):
+                v = taper[q] * c[s * step + q]
+                re += v * math.cos(2 * math.pi * l * q / seg)
+                im -= v * math.sin(2 * math.pi * l * q / seg)
+            out[l] += (re * re + im * im) / (dt_s * sum(w * w for w in taper))
+    return out / n_seg
+
+
+def smooth_rate(rate, bin_width, kind, width):
+    """Rate smoothed by a unit-area kernel, renormalised by the kernel's mass inside the record.
+
+    Gaussian of standard deviation ``width`` (ms) cut at 4 sd, or a box of round(width / bin_width)
+    bins whose centre is bin (length - 1) // 2 of the box, as numpy.convolve(mode="same") centres it.
+    Output bin i collects rate[j] k[i - j + centre] over every j of the record.
+    """
+    n = len(rate)
+    if kind == "gaussian":
+        half = math.ceil(4.0 * width / bin_width)
+        kernel = [math.exp(-0.5 * (u * bin_width / width) ** 2) for u in range(-half, half + 1)]
+    else:
+        kernel = [1.0] * max(1, round(width / bin_width))
+    centre = (len(kernel) - 1) // 2
+    out = np.zeros(n)
+    for i in range(n):
+        acc = 0.0
+        mass = 0.0
+        for j in range(n):
+            idx = i - j + centre
+            if 0 <= idx < len(kernel):
+                acc += rate[j] * kernel[idx]
+                mass += kernel[idx]
+        out[i] = acc / mass
+    return out
+
+
+def cv(intervals):
+    """Coefficient of variation (sample sd with ddof = 1 over the mean); NaN below two intervals."""
+    n = len(intervals)
+    if n < 2:
+        return math.nan
+    mean = sum(intervals) / n
+    if mean == 0:
+        return math.nan
+    var = sum((x - mean) ** 2 for x in intervals) / (n - 1)
+    return math.sqrt(var) / mean

@@ -28,35 +28,147 @@ def test_raster_draws_every_spike_and_labels_units():
     plt.close(fig)
 
 
-def test_raster_bad_input():
-    fig, ax = plt.subplots()
-    with pytest.raises(ValueError, match="spike_times and spike_ids"):
-        plotting.raster(ax, [1.0, 2.0], [0])
-    with pytest.raises(ValueError, match="spike_times"):
-        plotting.raster(ax, [np.nan], [0])
+@pytest.fixture
+def ax():
+    fig, axes = plt.subplots()
+    yield axes
     plt.close(fig)
 
 
-def test_decision_boundary_contour_at_half():
-    fig, ax = plt.subplots()
-    x = np.array([[-1.0, 0.0], [1.0, 0.0]])
-    y = np.array([0, 1])
+@pytest.mark.parametrize("call, exc, pattern", [
+    (lambda ax: plotting.raster(None, [1.0], [0]), TypeError, r"ax must be a matplotlib Axes \(e\.g\. from plt\.subplots\(\)\), got NoneType"),
+    (lambda ax: plotting.raster(ax, [1.0, 2.0], [0]), ValueError,
+     r"spike_times and spike_ids must have the same length, got 2 and 1"),
+    (lambda ax: plotting.raster(ax, [np.nan], [0]), ValueError, r"spike_times must contain only finite values"),
+    (lambda ax: plotting.raster(ax, [1.0], [0.5]), ValueError, r"spike_ids must contain integers, got 0.5"),
+    (lambda ax: plotting.raster(ax, [1.0], [0], t_max="abc"), TypeError, r"t_max must be a real number, got str"),
+    (lambda ax: plotting.raster(ax, [1.0], [0], t_max=-1.0), ValueError, r"t_max must lie in \(0, inf\) ms, got -1"),
+    (lambda ax: plotting.raster(ax, [1.0], [0], markersize=-1.0), ValueError,
+     r"markersize must lie in \[0, inf\) points, got -1"),
+    (lambda ax: plotting.raster(ax, [1.0], [0], markersize=True), TypeError, r"markersize must be a real number, got bool"),
+    (lambda ax: plotting.raster(ax, [1.0], [0], max_neurons=0), ValueError,
+     r"max_neurons must be an integer in \[1, inf\], got 0"),
+    (lambda ax: plotting.raster(ax, [1.0], [0], color="not-a-colour"), ValueError,
+     r"color must be a matplotlib colour \(e.g. 'k', 'C0', '#0072b2'\), got 'not-a-colour'"),
+    (lambda ax: plotting.label(None, "t (ms)", "v (mV)"), TypeError, r"ax must be a matplotlib Axes \(e\.g\. from plt\.subplots\(\)\), got NoneType"),
+    (lambda ax: plotting.label(ax, 1, "v (mV)"), TypeError, r"xlabel and ylabel must be strings \(with units"),
+    (lambda ax: plotting.label(ax, "t (ms)", "v (mV)", title=3), TypeError, r"title must be a string or None, got int"),
+    (lambda ax: plotting.fast_axes(None), TypeError, r"ax must be a matplotlib Axes \(e\.g\. from plt\.subplots\(\)\), got NoneType"),
+    (lambda ax: plotting.fast_axes(ax, nbins=1), ValueError, r"nbins must be an integer in \[2, inf\], got 1"),
+    (lambda ax: plotting.fast_axes(ax, minor_x="no"), TypeError, r"minor_x must be True or False, got str"),
+    (lambda ax: plotting.fast_axes(ax, minor_x=1), TypeError, r"minor_x must be True or False, got int"),
+    (lambda ax: plotting.fast_axes(ax, ylabel_x=5.0), ValueError, r"ylabel_x must lie in \[-1, 1\], got 5"),
+    (lambda ax: plotting.figure_caption_alt(None, "a figure"), TypeError, r"fig must be a matplotlib.figure.Figure"),
+    (lambda ax: plotting.figure_caption_alt(ax.figure, "  "), ValueError,
+     r"alt must be a non-empty string describing the figure"),
+])
+def test_bad_input_names_the_argument_and_range(ax, call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call(ax)
 
-    def proba(p):  # logistic in x_1: the 0.5 contour is the line x_1 = 0
-        p1 = 1.0 / (1.0 + np.exp(-5.0 * p[:, 0]))
-        return np.column_stack([1 - p1, p1])
 
-    plotting.decision_boundary(ax, proba, x, y, resolution=101)
-    with pytest.raises(ValueError, match="y must have one label per row"):
-        plotting.decision_boundary(ax, proba, x, [0])
-    plt.close(fig)
+def test_fast_axes_accepts_numpy_bools(ax):
+    ax.semilogx([1.0, 1000.0], [0.0, 1.0])
+    plotting.fast_axes(ax, minor_x=np.True_)
+    assert len(ax.xaxis.get_minorticklocs()) > 0          # minor ticks of the log axis kept
+    plotting.fast_axes(ax, minor_x=np.False_)
+    assert len(ax.xaxis.get_minorticklocs()) == 0
 
 
-def test_label_requires_strings():
-    fig, ax = plt.subplots()
-    with pytest.raises(TypeError, match="xlabel"):
-        plotting.label(ax, 1, "y")
-    plt.close(fig)
+def _logistic(points):
+    p1 = 1.0 / (1.0 + np.exp(-5.0 * points[:, 0]))
+    return np.column_stack([1.0 - p1, p1])
+
+
+X2 = np.array([[-1.0, 0.0], [1.0, 0.5]])
+
+
+@pytest.mark.parametrize("call, exc, pattern", [
+    (lambda ax: plotting.decision_boundary(None, _logistic, X2, [0, 1]), TypeError, r"ax must be a matplotlib Axes"),
+    (lambda ax: plotting.decision_boundary(ax, _logistic, X2, [0]), ValueError,
+     r"y must have one label per row of x, got 1 labels for 2 rows of x"),
+    (lambda ax: plotting.decision_boundary(ax, _logistic, X2, [0, 0.5]), ValueError, r"y must contain integers, got 0.5"),
+    (lambda ax: plotting.decision_boundary(ax, _logistic, X2, [0, 1], resolution=-1), ValueError,
+     r"resolution must be an integer in \[2, 10000\], got -1"),
+    (lambda ax: plotting.decision_boundary(ax, _logistic, X2, [0, 1], resolution=10 ** 6), ValueError,
+     r"resolution must be an integer in \[2, 10000\], got 1000000"),
+    (lambda ax: plotting.decision_boundary(ax, _logistic, X2, [0, 1], resolution=np.True_), TypeError,
+     r"resolution must be an integer, got bool"),
+    (lambda ax: plotting.decision_boundary(ax, _logistic, X2, [0, 1], margin=-0.1), ValueError,
+     r"margin must lie in \[0, inf\) a.u., got -0.1"),
+    (lambda ax: plotting.decision_boundary(ax, _logistic, X2, [0, 1], cmap="no-such-map"), ValueError,
+     r"cmap must be a matplotlib colour map or its name"),
+    (lambda ax: plotting.decision_boundary(ax, "proba", X2, [0, 1]), TypeError, r"predict_proba must be callable"),
+    (lambda ax: plotting.decision_boundary(ax, lambda p: np.full(len(p), np.nan), X2, [0, 1]), ValueError,
+     r"predict_proba must return probabilities in \[0, 1\], got nan"),
+    (lambda ax: plotting.decision_boundary(ax, lambda p: np.full((len(p), 2), 1.5), X2, [0, 1]), ValueError,
+     r"predict_proba must return probabilities in \[0, 1\], got 1.5"),
+    (lambda ax: plotting.decision_boundary(ax, lambda p: _logistic(p)[:3], X2, [0, 1]), ValueError,
+     r"predict_proba must return shape \(n_points,\) or \(n_points, n_classes\) for 40000 points"),
+])
+def test_decision_boundary_bad_input(ax, call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call(ax)
+
+
+def test_decision_boundary_grid_memory_guard(ax, monkeypatch):
+    monkeypatch.setenv("SNNLIB_MAX_BYTES", str(2 ** 30))   # the limit of one call, pinned to 1 GiB
+    with pytest.raises(ValueError, match=r"resolution: a 5000 x 5000 grid would need .*; lower resolution"):
+        plotting.decision_boundary(ax, _logistic, X2, [0, 1], resolution=5000)
+
+
+def _contour_sets(ax, filled):
+    from matplotlib.contour import ContourSet
+
+    return [c for c in ax.collections if isinstance(c, ContourSet) and c.filled == filled]
+
+
+def _half_level_vertices(ax):
+    """Vertices (a.u.) of the line contour drawn at level 0.5 (not the filled levels)."""
+    sets = _contour_sets(ax, filled=False)
+    assert len(sets) == 1 and list(sets[0].levels) == [0.5]
+    segs = [s for s in sets[0].allsegs[0] if len(s)]
+    assert segs, "no 0.5 contour drawn"
+    return np.concatenate(segs)
+
+
+def test_decision_boundary_contour_at_half_on_a_straight_boundary(ax):
+    # P(class 1 | x) = 0.5 + 0.2 (x1 + x2 / 2 - 0.2), clipped to [0, 1]: linear near the boundary, so
+    # the contour's linear interpolation along grid edges is exact there: every vertex of the drawn
+    # line lies on x1 + x2 / 2 = 0.2 (up to rounding), and the line crosses the whole plotted area.
+    def proba(points):
+        p1 = np.clip(0.5 + 0.2 * (points[:, 0] + 0.5 * points[:, 1] - 0.2), 0.0, 1.0)
+        return np.column_stack([1.0 - p1, p1])
+
+    x = np.array([[-1.0, -1.0], [1.0, 1.0], [0.5, -1.0]])
+    plotting.decision_boundary(ax, proba, x, [0, 1, 1], resolution=41, margin=0.5)
+    v = _half_level_vertices(ax)
+    np.testing.assert_allclose(v[:, 0] + 0.5 * v[:, 1], 0.2, rtol=0, atol=1e-12)
+    # independent evaluation: the classifier itself says 0.5 at every vertex
+    np.testing.assert_allclose(proba(v)[:, 1], 0.5, rtol=0, atol=1e-12)
+    # the boundary spans the grid from bottom (x2 = -1.5) to top (x2 = 1.5)
+    assert v[:, 1].min() == pytest.approx(-1.5, abs=1e-12) and v[:, 1].max() == pytest.approx(1.5, abs=1e-12)
+    # and the filled map has the levels 0, 0.1, ..., 1
+    np.testing.assert_allclose(_contour_sets(ax, filled=True)[0].levels, np.linspace(0.0, 1.0, 11))
+
+
+def test_decision_boundary_contour_at_half_on_a_circle(ax):
+    # P(class 1 | x) = logistic(4 (|x|^2 - 1)): the 0.5 level is the unit circle. Each vertex of the
+    # drawn line lies on a grid edge whose end points straddle the circle, so it is within one grid
+    # step h of it; the line goes all the way round.
+    def proba(points):
+        p1 = 1.0 / (1.0 + np.exp(-4.0 * (np.sum(points ** 2, axis=1) - 1.0)))
+        return np.column_stack([1.0 - p1, p1])
+
+    x = np.array([[-1.5, -1.5], [1.5, 1.5], [0.0, 0.0]])
+    resolution, margin = 61, 0.5
+    plotting.decision_boundary(ax, proba, x, [1, 1, 0], resolution=resolution, margin=margin)
+    h = (3.0 + 2 * margin) / (resolution - 1)
+    v = _half_level_vertices(ax)
+    assert np.all(np.abs(np.hypot(v[:, 0], v[:, 1]) - 1.0) <= h)
+    angles = np.sort(np.arctan2(v[:, 1], v[:, 0]))
+    gaps = np.diff(np.concatenate([angles, [angles[0] + 2 * np.pi]]))
+    assert gaps.max() < 2 * h                             # closed: no missing arc longer than ~2 steps
 
 
 def _live(**kw):
@@ -135,12 +247,6 @@ def test_fast_axes_fixes_label_positions_and_ticks():
     assert tuple(ax.xaxis.label.get_position()) == (0.5, -0.13)
     assert len(ax.xaxis.get_minorticklocs()) == 0
     assert len(ax.get_yticks()) <= 3 + 2              # nbins intervals, plus the two ends
-    with pytest.raises(TypeError, match="ax"):
+    with pytest.raises(TypeError, match=r"ax must be a matplotlib Axes \(e.g. from plt.subplots\(\)\), got Figure"):
         plotting.fast_axes(fig)
-    with pytest.raises(ValueError, match="nbins"):
-        plotting.fast_axes(ax, nbins=1)
-    with pytest.raises(TypeError, match="minor_x"):
-        plotting.fast_axes(ax, minor_x="no")
-    with pytest.raises(ValueError, match="ylabel_x"):
-        plotting.fast_axes(ax, ylabel_x=5.0)
     plt.close(fig)

@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st_h
 
 import naive
+import naive.spikes as naive_spikes
 import snnlib
 from snnlib import spikes as sp
+from snnlib.spikes import statistics
 
 
 # ---------------------------------------------------------------------------
@@ -174,6 +176,48 @@ def test_power_spectrum_matches_naive_periodogram():
     for k in range(2):
         np.testing.assert_allclose(ps.power[k], naive.periodogram(counts[k], dt * 1e-3), rtol=1e-10, atol=1e-9)
     np.testing.assert_allclose(ps.freqs, np.arange(51) * 5.0)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_cv_matches_naive_per_neuron_and_pooled(seed):
+    # neuron 3 silent, neuron 4 with one spike, neuron 5 with two: NaN where fewer than two ISIs
+    st = sp.gamma_spike_train(30.0, 2.0, 400.0, n_trains=3, seed=seed)
+    t = np.concatenate([st.spike_times, [5.0, 7.0, 9.0]])
+    ids = np.concatenate([st.spike_ids, [4, 5, 5]])
+    intervals = naive.isi(t, ids, 6)
+    got = sp.cv_isi(t, ids, n_neurons=6)
+    ref = np.array([naive_spikes.cv(list(x)) for x in intervals])
+    np.testing.assert_allclose(got, ref, rtol=1e-13, equal_nan=True)
+    assert np.isnan(got[3:]).all()
+    pooled = np.concatenate(intervals)
+    assert sp.cv_isi(t, ids, n_neurons=6, pooled=True) == pytest.approx(naive_spikes.cv(list(pooled)), rel=1e-13)
+
+
+@pytest.mark.parametrize("window, segment_length, dt", [("boxcar", 8.0, 1.0), ("hann", 16.0, 0.5),
+                                                        ("hann", 50.0, 1.0), ("boxcar", None, 2.0)])
+def test_segment_averaged_spectrum_matches_naive_welch(window, segment_length, dt):
+    # short segments go through the FFT several at a time: each must be the naive periodogram
+    st = sp.poisson_spike_train(60.0, 100.0, n_trains=3, seed=6)
+    ps = sp.power_spectrum(st, dt=dt, segment_length=segment_length, window=window, average=False)
+    counts = naive.bin_spikes(st.spike_times, st.spike_ids, 3, st.t_max, dt)
+    seg = counts.shape[1] if segment_length is None else int(round(segment_length / dt))
+    step = seg if window == "boxcar" else seg // 2
+    taper = np.ones(seg) if window == "boxcar" else np.hanning(seg + 2)[1:-1]
+    for k in range(3):
+        np.testing.assert_allclose(ps.power[k], naive_spikes.welch(counts[k], dt * 1e-3, seg, step, taper),
+                                   rtol=1e-10, atol=1e-9)
+    assert ps.n_segments == 1 + (counts.shape[1] - seg) // step
+
+
+def test_spectrum_in_many_chunks_equals_one_chunk(monkeypatch):
+    # 40 neurons of 500 bins in chunks of 2 neurons (20 chunks > log2(n_spikes): the spikes are
+    # sorted by neuron first) and of 9 neurons (5 chunks, every chunk scans all spikes)
+    st = sp.poisson_spike_train(40.0, 500.0, n_trains=40, seed=7)
+    whole = sp.power_spectrum(st, dt=1.0, segment_length=100.0, average=False).power
+    for bins in (1000, 4500):
+        monkeypatch.setattr(statistics, "_BINS_PER_CHUNK", bins)
+        np.testing.assert_allclose(sp.power_spectrum(st, dt=1.0, segment_length=100.0, average=False).power,
+                                   whole, rtol=1e-12, atol=1e-12)
 
 
 def test_spike_count_correlation_matches_naive():
@@ -356,74 +400,86 @@ def test_same_seed_same_trains():
 # ---------------------------------------------------------------------------
 
 def test_bad_generator_input():
-    with pytest.raises(ValueError, match="rate"):
+    with pytest.raises(ValueError, match=r"rate must be >= 0 Hz everywhere, got min -1 Hz"):
         sp.poisson_spike_train(-1.0, 100.0)
-    with pytest.raises(ValueError, match="rate"):
+    with pytest.raises(ValueError, match=r"rate must be >= 0 Hz everywhere, got min -2 Hz"):
         sp.poisson_spike_train([1.0, -2.0], 100.0)
-    with pytest.raises(ValueError, match="t_max"):
+    with pytest.raises(ValueError, match=r"t_max must lie in \(0, inf\) ms, got 0 ms"):
         sp.poisson_spike_train(1.0, 0.0)
-    with pytest.raises(ValueError, match="n_trains"):
+    with pytest.raises(ValueError, match=r"n_trains must be an integer in \[1, inf\], got 0"):
         sp.poisson_spike_train(1.0, 10.0, n_trains=0)
-    with pytest.raises(ValueError, match="rate"):
+    with pytest.raises(ValueError, match=r"rate must lie in \(0, inf\) Hz, got 0 Hz"):
         sp.gamma_spike_train(0.0, 2.0, 100.0)
-    with pytest.raises(ValueError, match="shape_k"):
+    with pytest.raises(ValueError, match=r"shape_k must lie in \(0, inf\), got -1"):
         sp.gamma_spike_train(5.0, -1.0, 100.0)
-    with pytest.raises(ValueError, match="t_max"):
+    with pytest.raises(ValueError, match=r"t_max must lie in \(0, inf\) ms, got -3 ms"):
         sp.gamma_spike_train(5.0, 1.0, -3.0)
-    with pytest.raises(TypeError, match="seed"):
+    with pytest.raises(TypeError, match=r"seed must be None, a non-negative int or a numpy.random.Generator"):
         sp.poisson_spike_train(1.0, 10.0, seed="x")
 
 
-def test_bad_statistics_input():
-    t = np.array([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="bin_width"):
-        sp.bin_spikes(t, bin_width=0.0, t_max=10.0)
-    with pytest.raises(ValueError, match="bin_width"):
-        sp.cross_correlogram(t, pairs=(0, 0), bin_width=-1.0, t_max=10.0)
-    with pytest.raises(ValueError, match="t_max"):
-        sp.firing_rates(t, t_max=0.0)
-    with pytest.raises(TypeError, match="t_max"):
-        sp.firing_rates(t)
-    with pytest.raises(ValueError, match="spike_times"):
-        sp.firing_rates(t, t_max=2.5)          # spike beyond t_max
-    with pytest.raises(ValueError, match="spike_ids"):
-        sp.firing_rates(t, np.array([0, 1, 3]), n_neurons=3, t_max=10.0)
-    with pytest.raises(ValueError, match="spike_ids"):
-        sp.firing_rates(t, np.array([0, -1, 0]), t_max=10.0)
-    with pytest.raises(ValueError, match="spike_ids"):
-        sp.firing_rates(t, np.array([0, 1]), t_max=10.0)
-    with pytest.raises(ValueError, match="sorted"):
-        sp.isi(np.array([3.0, 1.0, 2.0]))
-    with pytest.raises(ValueError, match="sorted"):
-        sp.cross_correlogram(np.array([3.0, 1.0]), np.array([0, 0]), pairs=(0, 0), t_max=10.0, max_lag=5.0)
+T3 = np.array([1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("call, exc, pattern", [
+    (lambda: sp.bin_spikes(T3, bin_width=0.0, t_max=10.0), ValueError, r"bin_width must lie in \(0, inf\) ms, got 0"),
+    (lambda: sp.bin_spikes(T3, bin_width=20.0, t_max=10.0), ValueError, r"bin_width must be <= t_max = 10 ms"),
+    (lambda: sp.cross_correlogram(T3, pairs=(0, 0), bin_width=-1.0, t_max=10.0), ValueError,
+     r"bin_width must lie in \(0, inf\) ms, got -1"),
+    (lambda: sp.firing_rates(T3, t_max=0.0), ValueError, r"t_max must lie in \(0, inf\) ms, got 0"),
+    (lambda: sp.firing_rates(T3), TypeError, r"t_max \(ms\) is required when spikes are given as raw arrays"),
+    (lambda: sp.firing_rates(T3, t_max=2.5), ValueError, r"spike_times must lie in \[0, t_max\] = \[0, 2.5\] ms"),
+    (lambda: sp.firing_rates(T3, np.array([0, 1, 3]), n_neurons=3, t_max=10.0), ValueError,
+     r"spike_ids must lie in \[0, n_neurons - 1\] = \[0, 2\], got range \[0, 3\]"),
+    (lambda: sp.firing_rates(T3, np.array([0, -1, 0]), t_max=10.0), ValueError,
+     r"spike_ids must lie in \[0, n_neurons - 1\] = \[0, 0\], got range \[-1, 0\]"),
+    (lambda: sp.firing_rates(T3, np.array([0, 1]), t_max=10.0), ValueError,
+     r"spike_ids must have one entry per spike time, got 2 ids for 3 spike_times"),
+    (lambda: sp.isi(np.array([3.0, 1.0, 2.0])), ValueError, r"spike_times must be sorted in time within each neuron"),
+    (lambda: sp.cross_correlogram(np.array([3.0, 1.0]), np.array([0, 0]), pairs=(0, 0), t_max=10.0, max_lag=5.0),
+     ValueError, r"spike_times must be sorted in time within each neuron"),
+    (lambda: sp.fano_factor(T3, window=6.0, t_max=10.0), ValueError, r"window must be <= t_max / 2 = 5 ms"),
+    (lambda: sp.fano_factor_curve(T3, windows=[1.0, -1.0], t_max=10.0), ValueError,
+     r"windows must be > 0 ms everywhere, got min -1 ms"),
+    (lambda: sp.population_rate(T3, bin_width=1.0, t_max=10.0, smoothing="triangle", smooth_width=1.0),
+     ValueError, r"smoothing must be one of \['box', 'gaussian'\], got 'triangle'"),
+    (lambda: sp.population_rate(T3, bin_width=1.0, t_max=10.0, smoothing="box"), TypeError,
+     r"smooth_width \(ms\) is required when smoothing is set"),
+    (lambda: sp.population_rate(T3, bin_width=1.0, t_max=10.0, smooth_width=2.0), ValueError,
+     r"smooth_width needs smoothing='gaussian' or 'box'"),
+    (lambda: sp.population_rate(T3, bin_width=1.0, t_max=10.0, smoothing="box", smooth_width=0.0), ValueError,
+     r"smooth_width must lie in \(0, inf\) ms, got 0"),
+    (lambda: sp.power_spectrum(T3, t_max=10.0, window="flat"), ValueError,
+     r"window must be one of \['boxcar', 'hann'\], got 'flat'"),
+    (lambda: sp.power_spectrum(T3, t_max=10.0, dt=0.0), ValueError, r"dt must lie in \(0, inf\) ms, got 0"),
+    (lambda: sp.power_spectrum(T3, t_max=10.0, dt=6.0), ValueError, r"dt must be <= t_max / 2 = 5 ms"),
+    (lambda: sp.power_spectrum(T3, t_max=10.0, segment_length=20.0), ValueError,
+     r"segment_length must lie in \[2, 10\] ms, got 20 ms"),
+    (lambda: sp.cross_correlogram(T3, pairs=(0, 1), t_max=10.0, max_lag=5.0), ValueError,
+     r"pairs must hold neuron indices in \[0, n_neurons - 1\] = \[0, 0\], got range \[0, 1\]"),
+    (lambda: sp.cross_correlogram(T3, [0, 1, 0], pairs=[(0, 1, 1)], t_max=10.0, max_lag=5.0), ValueError,
+     r"pairs must have shape \(n_pairs, 2\), got \(1, 3\)"),
+    (lambda: sp.cross_correlogram(T3, pairs=(0, 0), t_max=10.0, max_lag=-1.0), ValueError,
+     r"max_lag must lie in \[0, 10\] ms, got -1 ms"),
+    (lambda: sp.cross_correlogram(T3, t_max=10.0, max_lag=5.0), ValueError,
+     r"n_neurons must be >= 2; pass pairs=\(0, 0\) for an autocorrelogram"),
+    (lambda: sp.firing_rates("spikes", t_max=1.0), TypeError, r"spike_times must be an array of numbers, got str"),
+    (lambda: sp.isi(T3, pooled=1), TypeError, r"pooled must be True or False, got int"),
+    (lambda: sp.power_spectrum(T3, t_max=10.0, average="yes"), TypeError, r"average must be True or False, got str"),
+    (lambda: sp.gamma_spike_train(5.0, 1.0, 100.0, n_trains=-2), ValueError,
+     r"n_trains must be an integer in \[1, inf\], got -2"),
+    (lambda: sp.SpikeTrains.from_trains([], t_max=10.0), ValueError, r"trains must contain at least one spike train"),
+    (lambda: sp.SpikeTrains.from_trains([[1.0, 12.0]], t_max=10.0), ValueError,
+     r"trains\[0\] must be <= 10 ms everywhere, got max 12 ms"),
+])
+def test_bad_statistics_input(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_trains_sorted_across_neurons_are_not_required():
     # unsorted across neurons but sorted within each is fine
     np.testing.assert_array_equal(sp.isi(np.array([3.0, 1.0, 5.0]), np.array([0, 1, 0]), pooled=True), [2.0])
-    with pytest.raises(ValueError, match="window"):
-        sp.fano_factor(t, window=6.0, t_max=10.0)
-    with pytest.raises(ValueError, match="windows"):
-        sp.fano_factor_curve(t, windows=[1.0, -1.0], t_max=10.0)
-    with pytest.raises(ValueError, match="smoothing"):
-        sp.population_rate(t, bin_width=1.0, t_max=10.0, smoothing="triangle", smooth_width=1.0)
-    with pytest.raises(ValueError, match="window"):
-        sp.power_spectrum(t, t_max=10.0, window="flat")
-    with pytest.raises(ValueError, match="dt"):
-        sp.power_spectrum(t, t_max=10.0, dt=0.0)
-    with pytest.raises(ValueError, match="segment_length"):
-        sp.power_spectrum(t, t_max=10.0, segment_length=20.0)
-    with pytest.raises(ValueError, match="pairs"):
-        sp.cross_correlogram(t, pairs=(0, 1), t_max=10.0, max_lag=5.0)
-    with pytest.raises(ValueError, match="max_lag"):
-        sp.cross_correlogram(t, pairs=(0, 0), t_max=10.0, max_lag=-1.0)
-    with pytest.raises(ValueError, match="n_neurons"):
-        sp.cross_correlogram(t, t_max=10.0, max_lag=5.0)
-    with pytest.raises(TypeError, match="spike_times"):
-        sp.firing_rates("spikes", t_max=1.0)
-    with pytest.raises(TypeError, match="pooled"):
-        sp.isi(t, pooled=1)
-    with pytest.raises(TypeError, match="average"):
-        sp.power_spectrum(t, t_max=10.0, average="yes")
-    with pytest.raises(ValueError, match="n_trains"):
-        sp.gamma_spike_train(5.0, 1.0, 100.0, n_trains=-2)
 
 
 def test_exported_at_top_level():
