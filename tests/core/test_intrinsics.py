@@ -17,16 +17,16 @@ from numba import njit
 from snnlib._core import intrinsics as it
 
 
-@njit
-def _exp_llvm(x, out):
-    for i in range(x.size):
-        out[i] = it._exp_fast_llvm(x[i])
+def _make_exp(exp):
+    @njit
+    def loop(x, out):
+        for i in range(x.size):
+            out[i] = exp(x[i])
+
+    return loop
 
 
-@njit
-def _exp_plain(x, out):
-    for i in range(x.size):
-        out[i] = it._exp_fast_plain(x[i])
+_exp_llvm, _exp_plain = _make_exp(it._exp_fast_llvm), _make_exp(it._exp_fast_plain)
 
 
 def _exp_args():
@@ -63,28 +63,25 @@ def test_exp_fast_guard_gives_zero_below_and_inf_above():
     assert out.min() > 0.0
 
 
-@njit
-def _bits_llvm(states, n):
-    out = np.empty((2, n), dtype=np.uint64)
-    u = np.empty(n)
-    for k in range(n):
-        z = it._next_u64_llvm(states, k % states.size)
-        out[0, k] = z
-        out[1, k] = it._mix64_llvm(np.uint64(k) * np.uint64(7919))
-        u[k] = it._uniform53_llvm(z)
-    return out, u
+def _make_bits(next_u64, mix64, uniform53):
+    """A kernel drawing from the streams with one set of helpers (intrinsics or twins)."""
+
+    @njit
+    def bits(states, n):
+        out = np.empty((2, n), dtype=np.uint64)
+        u = np.empty(n)
+        for k in range(n):
+            z = next_u64(states, k % states.size)
+            out[0, k] = z
+            out[1, k] = mix64(np.uint64(k) * np.uint64(7919))
+            u[k] = uniform53(z)
+        return out, u
+
+    return bits
 
 
-@njit
-def _bits_plain(states, n):
-    out = np.empty((2, n), dtype=np.uint64)
-    u = np.empty(n)
-    for k in range(n):
-        z = it._next_u64_plain(states, k % states.size)
-        out[0, k] = z
-        out[1, k] = it._mix64_plain(np.uint64(k) * np.uint64(7919))
-        u[k] = it._uniform53_plain(z)
-    return out, u
+_bits_llvm = _make_bits(it._next_u64_llvm, it._mix64_llvm, it._uniform53_llvm)
+_bits_plain = _make_bits(it._next_u64_plain, it._mix64_plain, it._uniform53_plain)
 
 
 def test_stream_twins_are_identical():
