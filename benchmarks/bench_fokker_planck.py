@@ -41,7 +41,7 @@ def main():
 
         def chi_and_s_cold():
             from snnlib.fokker_planck import linear_response
-            linear_response._LAST.clear()                    # no reuse of a previous call
+            linear_response._cached_response.cache_clear()                    # no reuse of a previous call
             snnlib.susceptibility(m, 12.0, 3.0, freqs)
             snnlib.spike_spectrum(m, 12.0, 3.0, freqs)
 

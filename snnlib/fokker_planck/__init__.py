@@ -7,7 +7,9 @@
   spectrum S(f) (*theory*; the estimate from data is :func:`snnlib.power_spectrum`);
 * :mod:`~snnlib.fokker_planck.time_dependent`: the density evolving under time-dependent input.
 
-The voltage grid shared by the solvers is built in :mod:`~snnlib.fokker_planck.grid`.
+The voltage grid shared by the solvers (with its defaults and the reasons they differ between
+threshold integration and time stepping), their input check, and the exponential step and Romberg
+extrapolation of threshold integration live in ``snnlib.fokker_planck.grid``.
 """
 
 from .linear_response import spike_spectrum, susceptibility

@@ -17,20 +17,43 @@ Fokker-Planck equation in the frequency domain (Richardson 2007, Phys Rev E
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 from numba import njit
 
-from .._core.validation import check_array
-from .stationary import _check_common, _grid_sizes, _midpoint_drift, _threshold_integrate
+from .._core.validation import check_array, check_memory
 from ..units import MS_PER_S
+from .grid import aligned_grid, check_threshold_args, midpoint_drift, phi1, phi2, romberg, threshold_integrate
+from .stationary import stationary
 
 __all__ = ["susceptibility", "spike_spectrum"]
 
 #: Largest h * sqrt(omega / D) allowed on the coarsest of the three extrapolation grids;
 #: the modes of the linearised equation vary on the length sqrt(D / omega) (mV).
 _KAPPA = 1.0
+#: Most halvings of the coarsest grid step for the highest frequency (h sqrt(omega / D) <= kappa
+#: 2^14 beforehand): with the extrapolation's two more, the finest grid is 2^16 times finer, about
+#: 3e7 points for the default LIF grid (0.25 GB per array), the most a call should use.
+_MAX_REFINEMENTS = 14
 #: Rescaling threshold of the (growing) homogeneous solutions; the answer is a ratio.
 _BIG = 1e150
+#: |z| = omega t_ref below which (1 - e^z)/(i omega) is its three-term series (relative error
+#: |z|^3 / 24 < 5e-14), where the closed form would cancel.
+_SERIES_Z = 1e-4
+#: Smallest mean first-passage time T1 (ms) the kernel takes: products of two unit-flux densities,
+#: ~T1^2, must stay normal doubles (> 2e-308); below it the rate is saturated (t_ref > 0, chi ~ 0).
+_MIN_T1 = 1e-140
+#: Smallest ISI CV for which spike_spectrum answers: the peaks of S at the harmonics of the rate
+#: have 1 - |F| ~ 2 pi^2 CV^2, computed to ~1e-16, and S(0) = r CV^2 with CV^2 from a difference
+#: of O(1) numbers: both then good to ~1e-5 (measured against the Gaussian-jitter peaks).
+_MIN_CV = 1e-5
+#: Results kept by the response cache: a caller who asks for chi and then S at the same point
+#: (or redraws a figure) pays for one solve.
+_CACHE_SIZE = 16
+#: Doubles allocated per point of a refined grid (drift, density, step coefficients), for the memory guard.
+_DOUBLES_PER_POINT = 12
 
 
 # ---------------------------------------------------------------------------
@@ -40,6 +63,13 @@ _BIG = 1e150
 @njit(cache=True)
 def _lr_kernel(omegas, t_ref, tau_m, expx, c_p, c_j, c_m, pbar, i_reset, out_ma, out_qr, out_me, out_g):
     """Threshold integration of the linearised FP equation, one grid (jitted, no checking).
+
+    Arguments: ``omegas`` angular frequencies (rad/ms); ``t_ref``, ``tau_m`` (ms); per step k of
+    the grid (from v_lb up), ``expx`` = exp(-x) (dimensionless), ``c_p`` = h phi1(x)/D (ms/mV^2),
+    ``c_j`` = h^2 phi2(x)/D (ms/mV), ``c_m`` = h phi1(x) (mV), ``pbar`` the step average of the
+    unit-flux stationary density (ms/mV), with x = f h/D; ``i_reset`` the index of v_reset.
+    Outputs per frequency (units of the unit-flux problem): ``out_ma`` M_a(v_lb), ``out_qr`` Q_r,
+    ``out_me`` M_e(v_lb) (complex) and ``out_g`` the accumulated rescaling factor g.
 
     For each angular frequency w (rad/ms) three solutions (P, M) of
         P' = (f P - J + S) / D,   J = g J0 + i w M,   M(v) = int_v^{v_th} P
@@ -61,7 +91,7 @@ def _lr_kernel(omegas, t_ref, tau_m, expx, c_p, c_j, c_m, pbar, i_reset, out_ma,
         w = omegas[iw]
         iw_c = 1j * w
         z = -iw_c * t_ref
-        if abs(z) < 1e-4:          # (1 - e^{z})/(i w) with z = -i w t_ref, by series
+        if abs(z) < _SERIES_Z:     # (1 - e^{z})/(i w) with z = -i w t_ref, by series
             one_m_c_over_iw = t_ref * (1.0 + z / 2.0 + z * z / 6.0)
         else:
             one_m_c_over_iw = (1.0 - np.exp(z)) / iw_c
@@ -108,8 +138,22 @@ def _lr_kernel(omegas, t_ref, tau_m, expx, c_p, c_j, c_m, pbar, i_reset, out_ma,
         out_g[iw] = g
 
 
+@njit(cache=True)
+def _step_coefficients(f_mid, h, d, expx, c_p, c_j, c_m):
+    """Coefficients of the exponential step for :func:`_lr_kernel` (jitted, no checking): with
+    x = f_mid h / d (f_mid mV/ms, h mV, d mV^2/ms), expx = exp(-x), c_p = h phi1(x)/d (ms/mV^2),
+    c_j = h^2 phi2(x)/d (ms/mV), c_m = h phi1(x) (mV)."""
+    for k in range(f_mid.size):
+        x = f_mid[k] * h / d
+        a1 = phi1(x)
+        expx[k] = math.exp(-x)
+        c_p[k] = a1 * h / d
+        c_j[k] = phi2(x) * h * h / d
+        c_m[k] = a1 * h
+
+
 # ---------------------------------------------------------------------------
-# shared driver
+# driver
 # ---------------------------------------------------------------------------
 
 def _check_freqs(freqs):
@@ -118,96 +162,144 @@ def _check_freqs(freqs):
     return check_array(freqs, "freqs", low=0.0, unit="Hz").reshape(shape)
 
 
-_LAST = {}
-
-
 def _response(model, mu, sigma, freqs, v_lb, dv):
-    """chi (Hz/mV) and S (Hz) at freqs (Hz); the last result is kept, since a caller
-    usually asks for chi and S at the same point one after the other."""
-    mu, sigma, v_lb, dv, _ = _check_common(model, mu, sigma, v_lb, dv)
+    """chi (Hz/mV) and S (Hz) at freqs (Hz) as fresh arrays the caller may change, and the ISI CV."""
+    args = check_threshold_args(model, mu, sigma, v_lb, dv)
     f = _check_freqs(freqs)
-    key = (model, mu, sigma, v_lb, dv, f.shape, f.tobytes())
-    if _LAST.get("key") == key:
-        chi, spec = _LAST["value"]
-        return chi.copy(), spec.copy()
-    chi, spec = _compute_response(model, mu, sigma, f, v_lb, dv)
-    _LAST["key"], _LAST["value"] = key, (chi, spec)
-    return chi.copy(), spec.copy()
+    try:
+        hash(model)
+    except TypeError:                    # an IFModel whose psi_func cannot be hashed: no caching
+        return _compute_response(model, args.mu, args.sigma, f, args.v_lb, args.dv)
+    chi, spec, cv = _cached_response(model, args.mu, args.sigma, args.v_lb, args.dv, f.tobytes(), f.shape)
+    return chi.copy(), spec.copy(), cv
 
 
-def _compute_response(model, mu, sigma, f, v_lb, dv):
-    """chi (Hz/mV) and S (Hz) at f (Hz) with Romberg extrapolation over 3 grids (checked input)."""
-    shape = f.shape
-    f = f.ravel()
-    n_above, n_below, h0 = _grid_sizes(model, v_lb, dv)
-    d = sigma * sigma / model.tau_m
-    omegas = 2.0 * np.pi * f / MS_PER_S                      # rad/ms
-    # finest refinement needed per frequency, so that h sqrt(w/D) <= kappa on the coarsest grid
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _cached_response(model, mu, sigma, v_lb, dv, f_bytes, shape):
+    """chi (Hz/mV), S (Hz) as read-only arrays, and the ISI CV.
+
+    A pure function of hashable, checked arguments (the models are frozen, an IFModel's
+    ``psi_func`` is taken to be a pure function; the frequencies come as the bytes of a float64
+    array), so that the thread-safe ``lru_cache`` can keep both results for a caller who asks
+    for chi and then S at the same point. Callers get copies.
+    """
+    chi, spec, cv = _compute_response(model, mu, sigma, np.frombuffer(f_bytes, dtype=float).reshape(shape),
+                                      v_lb, dv)
+    chi.flags.writeable = False
+    spec.flags.writeable = False
+    return chi, spec, cv
+
+
+def _base_levels(omegas, h0, d, sigma):
+    """Refinement of the coarsest extrapolation grid per frequency, h sqrt(omega / D) <= kappa."""
     need = h0 * np.sqrt(omegas / d) / _KAPPA
     lev0 = np.where(need > 1.0, np.ceil(np.log2(np.maximum(need, 1.0))), 0).astype(int)
-    if lev0.max(initial=0) > 14:
-        # lev0 <= 14  <=>  h0 sqrt(omega / D) <= 2^14 kappa
-        f_max = d * (2.0 ** 14 * _KAPPA / h0) ** 2 * MS_PER_S / (2.0 * np.pi)
+    if lev0.max(initial=0) > _MAX_REFINEMENTS:
+        # lev0 <= _MAX_REFINEMENTS  <=>  h0 sqrt(omega / D) <= 2^_MAX_REFINEMENTS kappa
+        f_max = d * (2.0 ** _MAX_REFINEMENTS * _KAPPA / h0) ** 2 * MS_PER_S / (2.0 * np.pi)
         raise ValueError(f"freqs must be <= {f_max:.3g} Hz for this grid (dv={h0:g} mV, sigma={sigma:g} mV; "
-                         f"got max {f.max():g} Hz): the grid would need over 2^16 refinements")
-    cache = {}
+                         f"got max {omegas.max() * MS_PER_S / (2.0 * np.pi):g} Hz): the grid would need over "
+                         f"2^{_MAX_REFINEMENTS + 2} refinements")
+    return lev0
 
-    def level(lev):
-        if lev not in cache:
-            m = 2 ** lev
-            h = h0 / m
-            v = model.v_reset + h * np.arange(-n_below * m, n_above * m + 1)
-            f_mid = _midpoint_drift(model, mu, v, h)
-            p = np.empty(v.size)
-            pbar = np.empty(v.size - 1)
-            out = np.empty(4)
-            _threshold_integrate(f_mid, h, n_below * m, d, p, pbar, out)
-            x = f_mid * h / d
-            phi1, phi2 = _phi12(x)
-            cache[lev] = (n_below * m, np.exp(-x), phi1 * h / d, phi2 * h * h / d, phi1 * h, pbar, out[0])
-        return cache[lev]
 
-    chi_lev = np.empty((3, f.size), dtype=complex)
-    s_lev = np.empty((3, f.size))
+class _Levels:
+    """Step coefficients and unit-flux stationary solution on the grid refined 2^lev-fold, computed
+    once per call (a frequency band and its two finer extrapolation grids share them)."""
+
+    def __init__(self, model, mu, d, grid):
+        self.model, self.mu, self.d, self.grid = model, mu, d, grid
+        self._cache = {}
+
+    def get(self, lev):
+        """(i_reset, expx, c_p, c_j, c_m, pbar, t1, t2_over_t1) on level ``lev`` (see
+        ``snnlib.fokker_planck.grid.threshold_integrate``), or None if the unit-flux density
+        overflows there (stationary rate below ~1e-300 Hz)."""
+        if lev not in self._cache:
+            self._cache[lev] = self._compute(lev)
+        return self._cache[lev]
+
+    def _compute(self, lev):
+        grid, m = self.grid, 2 ** lev
+        check_memory(_DOUBLES_PER_POINT * 8.0 * m * (grid.n_below + grid.n_above + 1), "freqs",
+                     what=f"the voltage grid refined 2^{lev}-fold for the highest frequency",
+                     hint="use lower freqs or a larger dv")
+        h = grid.h / m
+        v = grid.points(self.model, m)
+        f_mid = midpoint_drift(self.model, self.mu, v, h)
+        p, pbar, out = np.empty(v.size), np.empty(v.size - 1), np.empty(4)
+        threshold_integrate(f_mid, h, grid.n_below * m, self.d, p, pbar, out)
+        if not (math.isfinite(out[0]) and np.all(np.isfinite(pbar))):
+            return None
+        coef = [np.empty(f_mid.size) for _ in range(4)]
+        _step_coefficients(f_mid, h, self.d, *coef)
+        return (grid.n_below * m, *coef, pbar, out[0], out[1])
+
+
+def _level_response(model, w, level):
+    """chi (1/(ms mV)) and S (1/ms) at angular frequencies w (rad/ms) on one grid level."""
+    i_reset, expx, c_p, c_j, c_m, pbar, t1, _ = level
+    r0 = 1.0 / (model.t_ref + t1)                                     # 1/ms
+    ma, qr, me = (np.empty(w.size, dtype=complex) for _ in range(3))
+    g = np.empty(w.size)
+    _lr_kernel(w, model.t_ref, model.tau_m, expx, c_p, c_j, c_m, pbar, i_reset, ma, qr, me, g)
+    # 1 - F = J_r / J_a and 1 + F = 2 - J_r/J_a with J_a = g + i w M_a, J_r = i w Q_r
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (g + 1j * w * ma) / (1j * w * qr)
+    return -r0 * me / qr, np.where(w > 0.0, r0 * (2.0 * ratio.real - 1.0), 0.0)   # f = 0: see caller
+
+
+def _romberg_over_levels(model, omegas, lev0, levels):
+    """chi (1/(ms mV)) and S (1/ms) at omegas (rad/ms), Romberg-extrapolated over each frequency's
+    three grids, or None if the unit-flux density overflows on one of them."""
+    chi_lev = np.empty((3, omegas.size), dtype=complex)
+    s_lev = np.empty((3, omegas.size))
     for base in np.unique(lev0):
         idx = np.nonzero(lev0 == base)[0]
         w = np.ascontiguousarray(omegas[idx])
         for j in range(3):
-            i_reset, expx, c_p, c_j, c_m, pbar, t1 = level(int(base) + j)
-            r0 = 1.0 / (model.t_ref + t1)                             # 1/ms
-            ma = np.empty(idx.size, dtype=complex)
-            qr = np.empty(idx.size, dtype=complex)
-            me = np.empty(idx.size, dtype=complex)
-            g = np.empty(idx.size)
-            _lr_kernel(w, model.t_ref, model.tau_m, expx, c_p, c_j, c_m, pbar, i_reset, ma, qr, me, g)
-            chi_lev[j, idx] = -r0 * me / qr
-            # 1 - F = J_r / J_a and 1 + F = 2 - J_r/J_a with J_a = g + i w M_a, J_r = i w Q_r
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = (g + 1j * w * ma) / (1j * w * qr)
-            s_lev[j, idx] = np.where(w > 0.0, r0 * (2.0 * ratio.real - 1.0), 0.0)   # f = 0: below
-    chi, _ = _romberg_c(chi_lev)
-    spec, _ = _romberg_c(s_lev)
+            level = levels.get(int(base) + j)
+            if level is None:
+                return None
+            chi_lev[j, idx], s_lev[j, idx] = _level_response(model, w, level)
+    return romberg(chi_lev)[0], romberg(s_lev)[0]
+
+
+def _compute_response(model, mu, sigma, f, v_lb, dv):
+    """chi (Hz/mV), S (Hz) at f (Hz) and the ISI CV, by threshold integration over 3 grids (checked input).
+
+    Frequencies are grouped by the refinement they need (:func:`_base_levels`). Where the stationary
+    rate underflows (the unit-flux density overflows: below ~1e-300 Hz) chi and S are 0, their
+    limits; where the mean first-passage time T1 is below ``_MIN_T1`` they would underflow inside
+    the kernel: with t_ref > 0 they are then 0 to double precision, with t_ref = 0 they are refused.
+    """
+    shape, f = f.shape, f.ravel()
+    grid = aligned_grid(model, v_lb, dv)
+    d = sigma * sigma / model.tau_m
+    omegas = 2.0 * np.pi * f / MS_PER_S                               # rad/ms
+    lev0 = _base_levels(omegas, grid.h, d, sigma)
+    levels = _Levels(model, mu, d, grid)
+    zeros = (np.zeros(shape, dtype=complex), np.zeros(shape))
+    base = levels.get(0)                 # checked first: it is the cheapest grid
+    if base is None:
+        return (*zeros, 1.0)             # escape over a barrier this high is Poisson: CV 1
+    t1, t2_over_t1 = base[-2], base[-1]
+    # ISI CV on the coarsest grid (good to ~1e-3 relative: enough to judge whether S is resolvable)
+    cv = math.sqrt(max(t2_over_t1 / t1 - 1.0, 0.0)) * t1 / (model.t_ref + t1) if t1 > 0.0 else 0.0
+    if t1 < _MIN_T1:
+        if model.t_ref == 0.0:
+            raise ValueError(f"mu={mu:g} mV is too strong for the linear response with t_ref = 0: the mean time from "
+                             f"reset to threshold, {t1:.3g} ms, is below {_MIN_T1:g} ms, and chi and S would "
+                             "underflow inside the computation; use a smaller mu (or t_ref > 0)")
+        return (*zeros, cv)              # chi ~ r0^2 T1 / mu: below 1e-140 of r0 / mu
+    out = _romberg_over_levels(model, omegas, lev0, levels)
+    if out is None:
+        return (*zeros, 1.0)
+    chi, spec = out
     if np.any(f == 0.0):
-        from .stationary import stationary
         st = stationary(model, mu, sigma, v_lb=v_lb, dv=dv)
         spec = np.where(f == 0.0, st.rate / MS_PER_S * st.cv ** 2, spec)
-    return (chi * MS_PER_S).reshape(shape), (spec * MS_PER_S).reshape(shape)
-
-
-def _phi12(x):
-    """(1 - e^{-x})/x and (x - 1 + e^{-x})/x^2 for an array x, accurate near 0."""
-    small = np.abs(x) < 1e-3
-    xs = np.where(small, 1.0, x)
-    phi1 = np.where(small, 1.0 - x / 2.0 + x * x / 6.0 - x ** 3 / 24.0, -np.expm1(-xs) / xs)
-    phi2 = np.where(small, 0.5 - x / 6.0 + x * x / 24.0 - x ** 3 / 120.0, (xs + np.expm1(-xs)) / (xs * xs))
-    return np.ascontiguousarray(phi1), np.ascontiguousarray(phi2)
-
-
-def _romberg_c(vals):
-    """Romberg extrapolation (h^2, h^4 terms) along axis 0 of values on grids h, h/2, h/4."""
-    b1 = (4.0 * vals[1] - vals[0]) / 3.0
-    b2 = (4.0 * vals[2] - vals[1]) / 3.0
-    return (16.0 * b2 - b1) / 15.0, b2
+    return (chi * MS_PER_S).reshape(shape), (spec * MS_PER_S).reshape(shape), cv
 
 
 # ---------------------------------------------------------------------------
@@ -266,10 +358,16 @@ def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None):
     cylinder functions (Brunel & Hakim 1999, Neural Comput 11:1621; Lindner &
     Schimansky-Geier 2001, Phys Rev Lett 86:2934, eq. 9, with the refractory delay
     :math:`e^{-i\omega t_\mathrm{ref}}` on the reset term) to ~1e-10
-    (tests/test_fp_linear_response.py). At high
+    (tests/fokker_planck/test_linear_response.py). At high
     frequency :math:`\chi \propto (i\omega)^{-1/2}` for the LIF (45 degree lag) and
     :math:`\propto (i\omega)^{-1}` for the EIF (90 degrees; Fourcaud-Trocme et al. 2003,
     J Neurosci 23:11628).
+
+    *Extremes.* Where the stationary rate underflows (below ~1e-300 Hz) chi is 0, its limit,
+    found on the coarsest grid. Far above threshold with ``t_ref > 0`` the rate saturates at
+    ``1000 / t_ref`` and chi vanishes with it (0 once the time from reset to threshold is below
+    1e-140 ms); with ``t_ref = 0`` such a drive (``mu`` of ~1e150 mV) raises a ``ValueError``
+    naming ``mu``, since chi would underflow inside the computation.
 
     Examples
     --------
@@ -283,7 +381,7 @@ def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None):
     >>> round(float(-np.degrees(np.angle(chi[2]))))   # close to the 45 degree LIF lag
     46
     """
-    chi, _ = _response(model, mu, sigma, freqs, v_lb, dv)
+    chi, _, _ = _response(model, mu, sigma, freqs, v_lb, dv)
     return chi[()] if chi.ndim == 0 else chi
 
 
@@ -328,6 +426,11 @@ def spike_spectrum(model, mu, sigma, freqs, *, v_lb=None, dv=None):
     as :func:`susceptibility` (Richardson 2008, Biol Cybern 99:381, eqs. 11-16).
     ``S(0)`` is set to :math:`r_0 CV^2` from :func:`~snnlib.fokker_planck.stationary.stationary`.
 
+    *Extremes.* Where the stationary rate underflows (below ~1e-300 Hz) S is 0, its limit.
+    Where the neuron fires almost periodically (ISI CV below 1e-5, e.g. ``mu`` of 1e5 mV with
+    ``sigma`` of 3 mV) S is a comb of peaks at the multiples of the rate narrower than double
+    precision resolves, and a ``ValueError`` naming ``mu`` and ``sigma`` is raised.
+
     Examples
     --------
     >>> import snnlib
@@ -336,5 +439,9 @@ def spike_spectrum(model, mu, sigma, freqs, *, v_lb=None, dv=None):
     >>> bool(abs(s[0] - st.rate * st.cv ** 2) < 1e-9), bool(abs(s[1] / st.rate - 1) < 1e-2)
     (True, True)
     """
-    _, spec = _response(model, mu, sigma, freqs, v_lb, dv)
+    _, spec, cv = _response(model, mu, sigma, freqs, v_lb, dv)
+    if cv < _MIN_CV:
+        raise ValueError(f"mu={mu:g} mV with sigma={sigma:g} mV makes the neuron fire almost periodically (ISI CV "
+                         f"{cv:.2g} < {_MIN_CV:g}): S(f) is then a comb of peaks at the multiples of the rate, "
+                         "narrower than double precision resolves; use a smaller mu or a larger sigma")
     return spec[()] if spec.ndim == 0 else spec

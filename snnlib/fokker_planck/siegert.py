@@ -35,7 +35,7 @@ complementary error function :math:`\operatorname{erfcx}(s) = e^{s^2}\operatorna
 :math:`e^{-\max(y_\theta, 0)^2}` so that every integrand is bounded; the factor is
 divided out analytically at the end, and a rate below about 1e-300 Hz underflows
 to 0 instead of overflowing. The integrals are computed by adaptive
-Gauss-Kronrod (7-15) quadrature (``snnlib._quad``) with a local relative error target (all
+Gauss-Kronrod (7-15) quadrature (``snnlib._core.quad``) with a local relative error target (all
 integrands are positive, so the local target bounds the global relative error);
 ``erfcx`` is evaluated by a jitted routine (see ``_erfcx``) so that the
 kernels can be cached by numba.
@@ -64,7 +64,7 @@ _INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 _RTOL_RATE = 1e-10
 _RTOL_INNER = 1e-9
 _RTOL_OUTER = 1e-8
-# Absolute floor of the acceptance test |K15 - G7| <= rtol K15 + _ATOL (snnlib._quad): it only
+# Absolute floor of the acceptance test |K15 - G7| <= rtol K15 + _ATOL (snnlib._core.quad): it only
 # matters for panels on which the scaled integrands have (nearly) underflowed, far from
 # threshold, which are then accepted instead of being bisected in subnormal numbers.
 _ATOL = 1e-300
@@ -74,6 +74,25 @@ _ATOL = 1e-300
 # relative (the outer CV integral uses exp(-2 z (2y - z)) with the same cut), i.e. < 1e-9
 # for y < 1e3 and < 1e-17 for y < 30; for y > 30 the rate is below 1e-380 Hz anyway.
 _CUT_EXP = 60.0
+
+#: Below y_th = -1e6 (drive 1e6 noise amplitudes above threshold) the rate is the noise-free one:
+#: the noise changes the mean ISI by a relative ~1 / (2 y_th y_r) < 5e-13 (asymptotic series of
+#: erfcx, Abramowitz & Stegun 7.1.23), while the integral over [y_r, y_th], two numbers of size
+#: |y| that differ by (v_th - v_reset) / (sqrt(2) sigma), loses more than that to rounding.
+_Y_NOISE_FREE = 1e6
+
+# Which integrand a kernel evaluates (numba switches on these integers; named for the reader).
+#: Inner CV integrand for x <= 0, variable t = x - y: exp(x^2 + y^2)(1 + erf y)^2 as erfcx.
+_CV_INNER_NEG = 0
+#: Inner CV integrand for x > 0, 0 <= y = x - t: exp(y^2 - x^2)(1 + erf y)^2.
+_CV_INNER_POS = 1
+#: Scaled Siegert rate integrand for u <= 0, variable u: exp(-c) erfcx(-u).
+_RATE_NEG = 2
+#: Scaled Siegert rate integrand for 0 <= u <= y_th, variable z = y_th - u.
+_RATE_POS = 3
+#: Outer CV integrand for x <= 0 (variable x) and for 0 < x <= y_th (variable z = y_th - x).
+_OUTER_NEG = 0
+_OUTER_POS = 1
 
 
 # ---------------------------------------------------------------------------
@@ -126,13 +145,13 @@ def _erfcx(x):
 def _rate_integrand(z, y_th_pos, kind):
     """Scaled Siegert integrand exp(-c) erfcx(-u), c = y_th_pos^2 (y_th_pos = max(y_th, 0)).
 
-    kind 2: z = u <= 0, integrand exp(-c) erfcx(-u).
-    kind 3: z = y_th_pos - u >= 0 (0 <= u <= y_th_pos), integrand exp(u^2 - c)(1 + erf u)
+    kind _RATE_NEG: z = u <= 0, integrand exp(-c) erfcx(-u).
+    kind _RATE_POS: z = y_th_pos - u >= 0 (0 <= u <= y_th_pos), integrand exp(u^2 - c)(1 + erf u)
     = exp(-z (2 y_th_pos - z))(1 + erf u); using the distance z to the upper limit as the
     variable keeps the exponent free of cancellation when y_th_pos is large.
     Jitted, no checking.
     """
-    if kind == 2:
+    if kind == _RATE_NEG:
         return math.exp(-y_th_pos * y_th_pos) * _erfcx(-z)
     return math.exp(-z * (2.0 * y_th_pos - z)) * (1.0 + math.erf(y_th_pos - z))
 
@@ -141,14 +160,14 @@ def _rate_integrand(z, y_th_pos, kind):
 def _inner_integrand(t, x, kind):
     """Integrands of the inner CV integral in the variable t = x - y >= 0; jitted, no checking.
 
-    kind 0 (x <= 0, y = x - t):      exp(x^2 - y^2) erfcx(-y)^2 = exp(x^2 + y^2)(1 + erf y)^2.
-    kind 1 (x > 0, 0 <= y = x - t):  exp(y^2 - x^2)(1 + erf y)^2.
-    kind 2, 3: the rate integrand (see _rate_integrand).
+    kind _CV_INNER_NEG (x <= 0, y = x - t):      exp(x^2 - y^2) erfcx(-y)^2 = exp(x^2 + y^2)(1 + erf y)^2.
+    kind _CV_INNER_POS (x > 0, 0 <= y = x - t):  exp(y^2 - x^2)(1 + erf y)^2.
+    kind _RATE_NEG, _RATE_POS: the rate integrand (see _rate_integrand; x is then y_th_pos).
     """
-    if kind >= 2:
+    if kind == _RATE_NEG or kind == _RATE_POS:
         return _rate_integrand(t, x, kind)
     y = x - t
-    if kind == 0:
+    if kind == _CV_INNER_NEG:
         e = _erfcx(t - x)
         return math.exp(-t * (t - 2.0 * x)) * e * e  # x^2 - y^2 = -t (t - 2x) <= 0 for x <= 0
     s = 1.0 + math.erf(y)
@@ -157,7 +176,7 @@ def _inner_integrand(t, x, kind):
 
 @njit(cache=True)
 def _integrate_inner(a, b, x, kind, rtol):
-    """int_a^b _inner_integrand(t, x, kind) dt by adaptive GK15 (snnlib._quad); jitted, no checking."""
+    """int_a^b _inner_integrand(t, x, kind) dt by adaptive GK15 (snnlib._core.quad); jitted, no checking."""
     return _adaptive_gk15(_inner_integrand, a, b, (x, kind), rtol, _ATOL)
 
 
@@ -181,10 +200,10 @@ def _scaled_rate_integral(y_th, y_r):
     y_pos = max(y_th, 0.0)
     total = 0.0
     if y_r < 0.0:  # part u in [y_r, min(y_th, 0)]
-        total += _integrate_inner(y_r, min(y_th, 0.0), y_pos, 2, _RTOL_RATE)
+        total += _integrate_inner(y_r, min(y_th, 0.0), y_pos, _RATE_NEG, _RTOL_RATE)
     if y_th > 0.0:  # part u in [max(y_r, 0), y_th], variable z = y_th - u
         z_max = min(y_th - max(y_r, 0.0), _peak_width(y_th, _CUT_EXP))
-        total += _integrate_inner(0.0, z_max, y_pos, 3, _RTOL_RATE)
+        total += _integrate_inner(0.0, z_max, y_pos, _RATE_POS, _RTOL_RATE)
     return total
 
 
@@ -197,19 +216,19 @@ def _g_neg(x):
     upper limit t = 40 / (sqrt(x^2 + 40) - x) (relative error < 5e-18).
     """
     t_max = 40.0 / (math.sqrt(x * x + 40.0) - x)
-    return _integrate_inner(0.0, t_max, x, 0, _RTOL_INNER)
+    return _integrate_inner(0.0, t_max, x, _CV_INNER_NEG, _RTOL_INNER)
 
 
 @njit(cache=True)
 def _outer_integrand(z, y_th, k_const, mode):
     """Scaled outer CV integrand exp(-2c) G(x), c = max(y_th, 0)^2; jitted, no checking.
 
-    mode 0: z = x <= 0, G from _g_neg.
-    mode 1: z = y_th - x with 0 < x <= y_th; exp(2x^2 - 2c) = exp(-2z(2y_th - z)) and
+    mode _OUTER_NEG: z = x <= 0, G from _g_neg.
+    mode _OUTER_POS: z = y_th - x with 0 < x <= y_th; exp(2x^2 - 2c) = exp(-2z(2y_th - z)) and
     exp(-2x^2) G(x) = F(x) = exp(-x^2) K + int_0^x exp(y^2 - x^2)(1 + erf y)^2 dy,
     K = G(0).
     """
-    if mode == 0:
+    if mode == _OUTER_NEG:
         scale = math.exp(-2.0 * max(y_th, 0.0) ** 2)
         if scale == 0.0:
             return 0.0
@@ -218,35 +237,48 @@ def _outer_integrand(z, y_th, k_const, mode):
     if log_scale < -745.0:
         return 0.0
     x = y_th - z
-    f = math.exp(-x * x) * k_const + _integrate_inner(0.0, min(x, _peak_width(x, _CUT_EXP)), x, 1, _RTOL_INNER)
+    f = math.exp(-x * x) * k_const + _integrate_inner(0.0, min(x, _peak_width(x, _CUT_EXP)), x, _CV_INNER_POS,
+                                                      _RTOL_INNER)
     return math.exp(log_scale) * f
 
 
 @njit(cache=True)
 def _integrate_outer(a, b, y_th, k_const, mode, rtol):
-    """int_a^b _outer_integrand(z, y_th, k_const, mode) dz by adaptive GK15 (snnlib._quad); jitted."""
+    """int_a^b _outer_integrand(z, y_th, k_const, mode) dz by adaptive GK15 (snnlib._core.quad); jitted."""
     return _adaptive_gk15(_outer_integrand, a, b, (y_th, k_const, mode), rtol, _ATOL)
 
 
 @njit(cache=True)
 def _siegert_kernel(tau_m, t_ref, y_th, y_r, out):
-    """Stationary LIF rate (1/ms) for arrays of bounds y_th > y_r; jitted, no checking.
+    """Stationary LIF rate (1/ms) for arrays of bounds y_th > y_r (dimensionless, see the module
+    docstring), tau_m and t_ref in ms; jitted, no checking.
 
     nu = exp(-c) / (t_ref exp(-c) + tau_m sqrt(pi) S), S the scaled integral, c = max(y_th, 0)^2.
+    Where both terms of the denominator underflow (y_th^2 overflows: sigma tiny below threshold,
+    or mu hugely negative) the rate is below ~1e-300 Hz: 0. Where they vanish above threshold
+    (t_ref = 0 and the interval [y_r, y_th] lost to rounding: drive overwhelming the noise) the
+    result is NaN and the caller sets the noise-free rate.
     """
     for i in range(y_th.size):
         c = max(y_th[i], 0.0) ** 2
         s = _scaled_rate_integral(y_th[i], y_r[i])
         e = math.exp(-c)
-        out[i] = e / (t_ref * e + tau_m * _SQRT_PI * s)
+        den = t_ref * e + tau_m * _SQRT_PI * s
+        if den > 0.0:
+            out[i] = e / den
+        else:
+            out[i] = 0.0 if y_th[i] > 0.0 else math.nan
 
 
 @njit(cache=True)
 def _cv_kernel(tau_m, t_ref, y_th, y_r, out):
-    """ISI coefficient of variation of the LIF for arrays of bounds; jitted, no checking.
+    """ISI coefficient of variation of the LIF for arrays of bounds (dimensionless), tau_m and t_ref
+    in ms; jitted, no checking.
 
     CV^2 = 2 pi tau_m^2 N / (t_ref exp(-c) + tau_m sqrt(pi) S)^2 with N = exp(-2c) int G,
-    the common factor exp(2c) cancelling between numerator and squared rate.
+    the common factor exp(2c) cancelling between numerator and squared rate. Where the
+    denominator underflows the limits are used: CV = 1 far below threshold (Poisson escape over
+    a barrier of height y_th^2 > 700), 0 where the drive overwhelms the noise (y_th = -inf).
     """
     k_const = _g_neg(0.0)  # int_{-inf}^0 exp(y^2)(1 + erf y)^2 dy
     for i in range(y_th.size):
@@ -254,13 +286,16 @@ def _cv_kernel(tau_m, t_ref, y_th, y_r, out):
         yr = y_r[i]
         c = max(yt, 0.0) ** 2
         s = _scaled_rate_integral(yt, yr)
+        den = t_ref * math.exp(-c) + tau_m * _SQRT_PI * s
+        if not den > 0.0:
+            out[i] = 1.0 if yt > 0.0 else 0.0
+            continue
         num = 0.0
         if yr < 0.0:
-            num += _integrate_outer(yr, min(yt, 0.0), yt, k_const, 0, _RTOL_OUTER)
+            num += _integrate_outer(yr, min(yt, 0.0), yt, k_const, _OUTER_NEG, _RTOL_OUTER)
         if yt > 0.0:
             z_max = min(yt - max(yr, 0.0), _peak_width(yt, 0.5 * _CUT_EXP))
-            num += _integrate_outer(0.0, z_max, yt, k_const, 1, _RTOL_OUTER)
-        den = t_ref * math.exp(-c) + tau_m * _SQRT_PI * s
+            num += _integrate_outer(0.0, z_max, yt, k_const, _OUTER_POS, _RTOL_OUTER)
         out[i] = math.sqrt(2.0 * math.pi * tau_m * tau_m * num) / den
 
 
@@ -284,7 +319,9 @@ def _is_plain_scalar(x):
 
 
 def _bounds(model, mu, sigma, func):
-    """Validate (model, mu, sigma), broadcast them, return shape and flat y_th, y_r."""
+    """Validate (model, mu, sigma), broadcast them, return the shape, flat y_th, y_r (which may
+    overflow to +-inf when mu / sigma does), mu and sigma (mV; floats for scalar input, else flat
+    arrays) and whether the input was scalar."""
     _check_lif(model, func)
     if _is_plain_scalar(mu) and _is_plain_scalar(sigma):
         # fast path for the common scalar call (check_array costs tens of microseconds)
@@ -296,7 +333,7 @@ def _bounds(model, mu, sigma, func):
         scale = math.sqrt(2.0) * sigma_f
         y_th = np.array([(model.v_th - model.e_l - mu_f) / scale])
         y_r = np.array([(model.v_reset - model.e_l - mu_f) / scale])
-        return (), y_th, y_r, True
+        return (), y_th, y_r, mu_f, sigma_f, True
     mu_arr = check_array(mu, "mu", unit="mV", min_size=1)
     sigma_arr = check_array(sigma, "sigma", unit="mV", min_size=1)
     if np.any(sigma_arr <= 0.0):
@@ -308,10 +345,49 @@ def _bounds(model, mu, sigma, func):
         raise ValueError(f"mu and sigma must broadcast to a common shape, got shapes "
                          f"{mu_arr.shape} and {sigma_arr.shape}") from None
     scale = math.sqrt(2.0) * sigma_b  # sigma_B of Brunel (2000) and NEST
-    y_th = np.ascontiguousarray(((model.v_th - model.e_l - mu_b) / scale).ravel())
-    y_r = np.ascontiguousarray(((model.v_reset - model.e_l - mu_b) / scale).ravel())
+    with np.errstate(over="ignore"):  # mu / sigma beyond the double range: +-inf, handled as limits
+        y_th = np.ascontiguousarray(((model.v_th - model.e_l - mu_b) / scale).ravel())
+        y_r = np.ascontiguousarray(((model.v_reset - model.e_l - mu_b) / scale).ravel())
     scalar = np.ndim(mu) == 0 and np.ndim(sigma) == 0
-    return mu_b.shape, y_th, y_r, scalar
+    return mu_b.shape, y_th, y_r, mu_b.ravel(), sigma_b.ravel(), scalar
+
+
+def _use_limit(out, y_th, limit):
+    """Replace out[i] by limit(i) where the drive exceeds threshold by more than ``_Y_NOISE_FREE``
+    noise amplitudes or the kernel returned NaN (see :func:`_siegert_kernel`); ``limit`` takes an
+    index (a boolean mask) and returns the values there."""
+    if y_th.size == 1:           # the common scalar call, without array masks (microseconds count)
+        if y_th[0] < -_Y_NOISE_FREE or math.isnan(out[0]):
+            out[0] = limit(np.ones(1, dtype=bool))[0]
+        return
+    drive = (y_th < -_Y_NOISE_FREE) | np.isnan(out)
+    if drive.any():
+        out[drive] = limit(drive)
+
+
+def _noise_free_period(model, mu):
+    """Time (ms) from reset to threshold of the noise-free LIF above threshold, tau_m ln((e_l + mu -
+    v_reset) / (e_l + mu - v_th)), written with log1p (no cancellation for huge mu); mu (mV) an array."""
+    return model.tau_m * np.log1p((model.v_th - model.v_reset) / (model.e_l + mu - model.v_th))
+
+
+def _noise_free_rate(model, mu):
+    """Rate (1/ms) of the noise-free LIF above threshold; mu (mV) an array."""
+    return 1.0 / (model.t_ref + _noise_free_period(model, mu))
+
+
+def _small_noise_cv(model, mu, sigma):
+    """ISI CV of the LIF far above threshold, to first order in the noise (mu, sigma in mV, arrays).
+
+    The membrane potential at the noise-free crossing time T deviates from the noise-free
+    trajectory by an OU variable of variance sigma^2 (1 - exp(-2 T / tau_m)); divided by the
+    slope (e_l + mu - v_th) / tau_m there, it is the jitter of the crossing. Relative corrections
+    are O(1 / y_th^2). For t_ref = 0 and mu >> v_th - v_reset it is the inverse-Gaussian
+    CV^2 = 2 sigma^2 / ((e_l + mu - v_th)(v_th - v_reset)) of the perfect integrator.
+    """
+    period = _noise_free_period(model, mu)
+    jitter = sigma * np.sqrt(-np.expm1(-2.0 * period / model.tau_m)) * model.tau_m / (model.e_l + mu - model.v_th)
+    return jitter / (model.t_ref + period)
 
 
 def siegert_rate(model, mu, sigma):
@@ -352,7 +428,14 @@ def siegert_rate(model, mu, sigma):
     quadrature (error-estimate target 1e-10; measured agreement with a plain
     ``scipy.integrate.quad`` of the unsplit integral better than 1e-13), accurate from
     rates far below 1e-10 Hz up to the refractory limit ``1000 / t_ref``; see the
-    module docstring of ``snnlib.siegert``.
+    module docstring of :mod:`snnlib.fokker_planck.siegert`.
+
+    *Limits.* Where the rate is below ~1e-300 Hz (far below threshold: a tiny ``sigma``, or
+    ``mu`` of -1e300 mV) it underflows to 0. Where the drive exceeds threshold by more than
+    1e6 noise amplitudes (:math:`y_\theta < -10^6`) the noise changes the mean ISI by less than
+    5e-13 relative and the noise-free rate
+    :math:`1/(t_\mathrm{ref} + \tau_m \ln[(E_L + \mu - V_\mathrm{reset})/(E_L + \mu - V_\mathrm{th})])`
+    is returned (it tends to ``1000 / t_ref``).
 
     Examples
     --------
@@ -363,9 +446,10 @@ def siegert_rate(model, mu, sigma):
     >>> siegert_rate(LIF(), mu=[10.0, 20.0], sigma=5.0).round(3)
     array([13.817, 40.053])
     """
-    shape, y_th, y_r, scalar = _bounds(model, mu, sigma, "siegert_rate")
+    shape, y_th, y_r, mu_flat, _, scalar = _bounds(model, mu, sigma, "siegert_rate")
     out = np.empty(y_th.size)
     _siegert_kernel(model.tau_m, model.t_ref, y_th, y_r, out)
+    _use_limit(out, y_th, lambda idx: _noise_free_rate(model, np.atleast_1d(mu_flat)[idx]))
     out *= MS_PER_S
     if scalar:
         return float(out[0])
@@ -407,6 +491,13 @@ def lif_cv(model, mu, sigma):
     adaptive Gauss-Kronrod quadrature (error-estimate targets 1e-9 inner, 1e-8 outer;
     measured agreement with a plain quad-of-quad better than 1e-13).
 
+    Where the rate underflows (below ~1e-300 Hz) the CV is 1, its limit (escape over a high
+    barrier is a Poisson process). Where the drive exceeds threshold by more than 1e6 noise
+    amplitudes it is the first-order small-noise jitter of the crossing, exact there to ~1e-12:
+    the noise-free trajectory's deviation at the crossing, an OU variance
+    :math:`\sigma^2(1 - e^{-2T/\tau_m})`, over its slope :math:`(E_L + \mu - V_\mathrm{th})/\tau_m`,
+    divided by the mean ISI.
+
     Examples
     --------
     >>> from snnlib import LIF, lif_cv
@@ -415,9 +506,11 @@ def lif_cv(model, mu, sigma):
     >>> round(lif_cv(LIF(), mu=30.0, sigma=1.0), 3)             # mean-driven
     0.072
     """
-    shape, y_th, y_r, scalar = _bounds(model, mu, sigma, "lif_cv")
+    shape, y_th, y_r, mu_flat, sigma_flat, scalar = _bounds(model, mu, sigma, "lif_cv")
     out = np.empty(y_th.size)
     _cv_kernel(model.tau_m, model.t_ref, y_th, y_r, out)
+    _use_limit(out, y_th, lambda idx: _small_noise_cv(model, np.atleast_1d(mu_flat)[idx],
+                                                      np.atleast_1d(sigma_flat)[idx]))
     if scalar:
         return float(out[0])
     return out.reshape(shape)

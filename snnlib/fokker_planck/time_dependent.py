@@ -29,16 +29,43 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .._core.validation import check_array, check_positive, check_scalar
+from .._core.validation import (check_array, check_memory, check_positive, check_scalar, check_work, per_item,
+                                whole_steps)
 from ..models import check_model
 from ..units import MS_PER_S
+from .grid import (DENSITY_DV, DENSITY_DV_MAX_FRACTION, DENSITY_LB_SIGMAS, aligned_grid, check_diffusion,
+                   lower_bound, psi_on_grid)
 
 __all__ = ["solve_density", "DensityEvolution"]
 
-#: Largest number of time steps (t_max / dt, and t_ref / dt for the delay line) and of
-#: voltage cells accepted: beyond these the arrays alone take gigabytes.
-_MAX_STEPS = 10_000_000
-_MAX_CELLS = 2_000_000
+#: Most (time steps x voltage cells) one call may run: at the measured ~2.3e-8 s per cell and
+#: step (two tridiagonal solves) about 4 minutes; a longer run is better split into pieces
+#: (``p0=previous.density[-1]``) so that it can be watched and resumed.
+_MAX_CELL_STEPS = 1e10
+#: Most steps of the refractory delay line (t_ref / dt): its ring buffer holds three doubles
+#: per step (240 MB at this size) and dt that fine for a refractory period is a typo.
+_MAX_DELAY_STEPS = 10_000_000
+#: Doubles stored per time step: mu and sigma (input), rate, outflowing mass, refractory and
+#: total mass (output).
+_DOUBLES_PER_STEP = 6
+#: Fewest cells between v_reset and v_th: the reinjection and the threshold boundary layer each
+#: take a couple of cells.
+_MIN_CELLS_ABOVE_RESET = 10
+#: Relative round-off tolerated when counting steps or cells: t_ref / dt = 2.0 / 0.1 =
+#: 19.999999999999996 is 20 whole steps (a truly fractional delay is interpolated, see
+#: solve_density Notes), and (v_th - v_reset) / dv = 9.9999999999 gives the 10 cells required.
+_COUNT_ROUNDING = 1e-9
+#: Relative slack above t_max accepted in snapshot_times (t_max = n_steps dt up to round-off).
+_SNAPSHOT_SLACK = 1e-12
+#: Largest |Peclet number| f dv / D used in a Scharfetter-Gummel flux. Beyond it the flux is
+#: pure upwind (B(-Pe) = Pe, B(Pe) = 0 to round-off) and a cell is crossed in dv^2 / (Pe D),
+#: < 1e-12 of the diffusion time: the cap changes nothing measurable, but keeps the tridiagonal
+#: systems finite where psi overflows to +inf (an EIF with a small delta_t near v_th).
+_PE_MAX = 1e12
+#: |x| below which the Bernoulli function is its series 1 - x/2, and x above which exp(x)
+#: could overflow (709.8) and x exp(-x) is used instead.
+_BERNOULLI_SERIES = 1e-8
+_BERNOULLI_LARGE = 700.0
 
 # TR-BDF2 constants (Bank et al. 1985; Hosea & Shampine 1996): gamma = 2 - sqrt(2)
 # makes both stages use the same implicit factor gamma/2 = (1-gamma)/(2-gamma).
@@ -107,7 +134,7 @@ class DensityEvolution:
         Parameters
         ----------
         bin_width : float
-            Bin width (ms), an integer multiple of the time step.
+            Bin width (ms), a whole number of time steps.
 
         Returns
         -------
@@ -118,9 +145,7 @@ class DensityEvolution:
         """
         dt = float(self.t[1] - self.t[0])
         bw = check_positive(bin_width, "bin_width", unit="ms")
-        k = int(round(bw / dt))
-        if k < 1 or abs(k * dt - bw) > 1e-9 * bw:
-            raise ValueError(f"bin_width must be an integer multiple of dt={dt:g} ms, got {bw:g} ms")
+        k = whole_steps(bw, dt, "bin_width", raw=(bin_width,))
         n_bins = self.rate_step.size // k
         r = self.rate_step[: n_bins * k].reshape(n_bins, k).mean(axis=1)
         return self.t[: n_bins * k : k].copy(), r
@@ -132,10 +157,11 @@ class DensityEvolution:
 
 @njit(cache=True)
 def _bernoulli(x):
-    """Bernoulli function x / (exp(x) - 1), accurate for all real x (jitted, no checking)."""
-    if abs(x) < 1e-8:
+    """Bernoulli function x / (exp(x) - 1) of a real x (dimensionless), accurate for all x (jitted,
+    no checking)."""
+    if abs(x) < _BERNOULLI_SERIES:
         return 1.0 - 0.5 * x
-    if x > 700.0:
+    if x > _BERNOULLI_LARGE:
         return x * math.exp(-x)
     return x / math.expm1(x)
 
@@ -144,8 +170,10 @@ def _bernoulli(x):
 def _sg_coefficients(v_if, psi_if, e_l, tau_m, mu, sigma, dv, lo, hi):
     """Scharfetter-Gummel flux coefficients, J_i = lo[i] P_{i-1} - hi[i] P_i (jitted, no checking).
 
-    ``v_if``/``psi_if`` hold the N+1 interfaces; ``lo[N]`` is the absorbing-threshold
-    coefficient (ghost P = 0 at distance dv/2), ``lo[0] = hi[0] = hi[N] = 0`` (reflecting bottom).
+    ``v_if``/``psi_if`` (mV) hold the N+1 interfaces (psi may be +inf); ``e_l``, ``mu``, ``sigma``,
+    ``dv`` in mV, ``tau_m`` in ms; outputs ``lo``, ``hi`` (mV/ms; J in 1/ms for P in 1/mV).
+    ``lo[N]`` is the absorbing-threshold coefficient (ghost P = 0 at distance dv/2),
+    ``lo[0] = hi[0] = hi[N] = 0`` (reflecting bottom). |Pe| is capped at ``_PE_MAX``.
     """
     n = v_if.size - 1
     d = sigma * sigma / tau_m
@@ -153,18 +181,22 @@ def _sg_coefficients(v_if, psi_if, e_l, tau_m, mu, sigma, dv, lo, hi):
     hi[0] = 0.0
     for i in range(1, n):
         f = (e_l - v_if[i] + psi_if[i] + mu) / tau_m
-        pe = f * dv / d
+        pe = max(min(f * dv / d, _PE_MAX), -_PE_MAX)
         lo[i] = d / dv * _bernoulli(-pe)
         hi[i] = d / dv * _bernoulli(pe)
     f = (e_l - v_if[n] + psi_if[n] + mu) / tau_m
-    pe = f * 0.5 * dv / d
+    pe = max(min(f * 0.5 * dv / d, _PE_MAX), -_PE_MAX)
     lo[n] = 2.0 * d / dv * _bernoulli(-pe)
     hi[n] = 0.0
 
 
 @njit(cache=True)
 def _apply_operator(lo, hi, dv, u, out):
-    """out = A u, the finite-volume divergence -(J_{i+1} - J_i)/dv (jitted, no checking)."""
+    """out = A u, the finite-volume divergence -(J_{i+1} - J_i)/dv (jitted, no checking).
+
+    ``lo``, ``hi`` (mV/ms) from :func:`_sg_coefficients`, ``dv`` (mV), ``u`` density (1/mV);
+    ``out`` (1/(mV ms)).
+    """
     n = u.size
     for i in range(n):
         j_in = 0.0
@@ -181,7 +213,9 @@ def _apply_operator(lo, hi, dv, u, out):
 def _solve_shifted(lo, hi, dv, alpha, rhs, out, cp, dp, eye=1.0):
     """Thomas algorithm for (eye I - alpha A) out = rhs, A tridiagonal from lo/hi (jitted, no checking).
 
-    ``eye = 1`` gives an implicit time stage; ``eye = 0, alpha = 1`` solves -A out = rhs.
+    ``lo``, ``hi`` (mV/ms), ``dv`` (mV), ``alpha`` (ms; dimensionless 1 when ``eye = 0``), ``rhs``
+    and ``out`` densities (1/mV), ``cp``, ``dp`` work arrays. ``eye = 1`` gives an implicit time
+    stage; ``eye = 0, alpha = 1`` solves -A out = rhs.
     """
     n = rhs.size
     s = alpha / dv
@@ -205,7 +239,8 @@ def _solve_shifted(lo, hi, dv, alpha, rhs, out, cp, dp, eye=1.0):
 def _implicit_stage(lo, hi, dv, alpha, rhs, inj, implicit_reset, out, z, cp, dp):
     """Solve (I - alpha (A + inj g^T)) out = rhs when ``implicit_reset`` (t_ref < dt; ``inj``
     then carries the weight 1 - t_ref/dt of the current step), else (I - alpha A) out = rhs;
-    g^T u = lo[N] u[N-1] is the outflux (Sherman-Morrison; jitted, no checking)."""
+    g^T u = lo[N] u[N-1] is the outflux (Sherman-Morrison; jitted, no checking). Units as
+    :func:`_solve_shifted`; ``inj`` (1/mV) is the reinjection profile, ``z`` a work array."""
     n = rhs.size
     _solve_shifted(lo, hi, dv, alpha, rhs, out, cp, dp)
     if implicit_reset:
@@ -222,6 +257,13 @@ def _td_kernel(v_if, psi_if, e_l, tau_m, dv, mu, sigma, dt, n_ref, theta, inj, u
                hist_start, hist_mid, hist_end, refr0, snap_idx,
                rate, out_mass, refr, mass, snaps):
     """TR-BDF2 time loop of the finite-volume Fokker-Planck equation (jitted, no checking).
+
+    Arguments: ``v_if``, ``psi_if`` interfaces and psi there (mV); ``e_l`` (mV), ``tau_m`` (ms),
+    ``dv`` cell width (mV); ``mu``, ``sigma`` (mV) per step; ``dt`` (ms); ``n_ref``, ``theta``
+    the refractory delay in steps (below); ``inj`` reinjection profile (1/mV, sums to 1/dv);
+    ``u0`` initial density (1/mV); ``refr0`` initial refractory mass; ``snap_idx`` sorted step
+    indices of the snapshots. Outputs: ``rate`` (1/ms), ``out_mass`` (per step), ``refr``,
+    ``mass`` (dimensionless), ``snaps`` (1/mV).
 
     t_ref = (n_ref + theta) dt with 0 <= theta < 1: the outflux of step j is reinjected with
     weight 1 - theta in step j + n_ref and weight theta in step j + n_ref + 1 (lag 0 is
@@ -306,6 +348,8 @@ def _td_kernel(v_if, psi_if, e_l, tau_m, dv, mu, sigma, dt, n_ref, theta, inj, u
 def _stationary_discrete(lo, hi, dv, inj, out, cp, dp):
     """Null vector of A + inj g^T with unit outflux g^T u = 1 (jitted, no checking).
 
+    ``lo``, ``hi`` (mV/ms), ``dv`` (mV), ``inj`` (1/mV); ``out`` (ms/mV), ``cp``, ``dp`` work arrays.
+
     A alone is non-singular (absorbing threshold), so u = -A^{-1} inj, one Thomas sweep on -A;
     mass conservation of the scheme then gives the outflux g^T u = 1 up to round-off.
     """
@@ -316,41 +360,129 @@ def _stationary_discrete(lo, hi, dv, inj, out, cp, dp):
 # grid and public function
 # ---------------------------------------------------------------------------
 
-def _grid(model, v_lb, dv):
-    """Cell interfaces aligned on v_th and v_reset (v_reset is interface ``i_reset``)."""
-    n_above = int(math.ceil((model.v_th - model.v_reset) / dv - 1e-9))
-    dv_eff = (model.v_th - model.v_reset) / n_above
-    n_below = int(math.ceil((model.v_reset - v_lb) / dv_eff - 1e-9))
-    n_below = max(n_below, 1)
-    n = n_below + n_above
-    v_if = model.v_th - dv_eff * np.arange(n, -1, -1, dtype=float)
-    v_if[-1] = model.v_th
-    v_if[n_below] = model.v_reset
-    return v_if, dv_eff, n_below
-
-
 def _split_delay(t_ref, dt):
     """t_ref = (n_ref + theta) dt with integer n_ref >= 0 and 0 <= theta < 1 (theta snapped to 0
     when t_ref is a whole number of steps up to round-off, e.g. 2.0 / 0.1 = 19.999...)."""
     x = t_ref / dt
     n_ref = int(round(x))
-    if abs(x - n_ref) <= 1e-9 * max(x, 1.0):
+    if abs(x - n_ref) <= _COUNT_ROUNDING * max(x, 1.0):
         return n_ref, 0.0
     n_ref = int(math.floor(x))
     return n_ref, x - n_ref
 
 
-def _as_series(x, name, n_steps, *, positive):
-    """Scalar or length-n_steps array -> float array of length n_steps."""
-    if np.ndim(x) == 0:
-        val = check_positive(x, name, unit="mV") if positive else check_scalar(x, name, unit="mV")
-        return np.full(n_steps, val)
-    arr = check_array(x, name, ndim=1, shape=(n_steps,), unit="mV",
-                      low=0.0 if positive else None, low_inclusive=False)
-    return arr
+def _time_grid(model, t_max, dt):
+    """Checked (t_max, dt, n_steps, n_ref, theta); times in ms. dt is returned as t_max / n_steps,
+    the step that fits t_max exactly (a float32 0.1 is 0.1 only to 1.5e-8)."""
+    t_max_raw, dt_raw = t_max, dt
+    dt = check_positive(dt, "dt", unit="ms")
+    t_max = check_positive(t_max, "t_max", unit="ms")
+    n_steps = whole_steps(t_max, dt, "t_max", raw=(t_max_raw, dt_raw))
+    check_memory(_DOUBLES_PER_STEP * 8.0 * (n_steps + 1), f"dt={dt:g} ms (t_max / dt = {n_steps:.3g} steps)",
+                 what="the per-step input and output arrays", hint="use a larger dt or a shorter t_max")
+    if model.t_ref / dt > _MAX_DELAY_STEPS:
+        raise ValueError(f"dt={dt:g} ms is too small for t_ref={model.t_ref:g} ms: the refractory delay line "
+                         f"would hold t_ref / dt = {model.t_ref / dt:.3g} steps, at most {_MAX_DELAY_STEPS:.0e}; "
+                         f"use dt >= {model.t_ref / _MAX_DELAY_STEPS:.3g} ms")
+    dt = t_max / n_steps
+    n_ref, theta = _split_delay(model.t_ref, dt)
+    return t_max, dt, n_steps, n_ref, theta
 
 
-def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
+def _per_step(value, name, n_steps, *, positive):
+    """A scalar (float) or a checked float array of length n_steps (mV); a scalar is expanded to the
+    per-step array only after the resource guard, so that an absurd t_max allocates nothing."""
+    low = 0.0 if positive else None
+    if np.ndim(value) == 0:
+        return check_scalar(value, name, low=low, low_inclusive=False, unit="mV")
+    return per_item(value, name, n_steps, n_name="t_max / dt", low=low, low_inclusive=False, unit="mV")
+
+
+def _default_dv(model, sigma_low):
+    """Default cell width (mV) and what set it: ``snnlib.fokker_planck.grid.DENSITY_DV``, or less
+    to resolve the smallest sigma or to put the fewest cells between v_reset and v_th."""
+    dv, cause = DENSITY_DV, "dv"
+    if DENSITY_DV_MAX_FRACTION * sigma_low < dv:
+        dv, cause = DENSITY_DV_MAX_FRACTION * sigma_low, "sigma"
+    if (model.v_th - model.v_reset) / _MIN_CELLS_ABOVE_RESET < dv:
+        dv, cause = (model.v_th - model.v_reset) / _MIN_CELLS_ABOVE_RESET, "v_th - v_reset"
+    return dv, cause
+
+
+def _check_dv(model, dv, sigma_low):
+    """A cell width (mV) the caller chose: > 0, resolving the smallest sigma, enough cells above reset."""
+    dv = check_positive(dv, "dv", unit="mV")
+    if dv > DENSITY_DV_MAX_FRACTION * sigma_low:
+        raise ValueError(f"dv must be <= min(sigma)/2 = {DENSITY_DV_MAX_FRACTION * sigma_low:g} mV to resolve the "
+                         f"density (grid too coarse), got dv={dv:g} mV")
+    span = model.v_th - model.v_reset
+    if span / dv < _MIN_CELLS_ABOVE_RESET - _COUNT_ROUNDING:
+        raise ValueError(f"dv must be <= (v_th - v_reset) / {_MIN_CELLS_ABOVE_RESET} = "
+                         f"{span / _MIN_CELLS_ABOVE_RESET:g} mV to give at least {_MIN_CELLS_ABOVE_RESET} cells "
+                         f"between v_reset and v_th (grid too coarse), got dv={dv:g} mV")
+    return dv
+
+
+def _voltage_grid(model, mu_a, sigma_a, v_lb, dv):
+    """Checked finite-volume grid: interfaces (mV) with v_reset at index i_reset, cell width (mV),
+    i_reset, and psi at the interfaces (mV; +inf allowed where it overflows). ``mu_a``, ``sigma_a``
+    (mV) are scalars or per-step arrays."""
+    mu_low, sigma_low, sigma_high = float(np.min(mu_a)), float(np.min(sigma_a)), float(np.max(sigma_a))
+    if dv is None:
+        dv, dv_cause = _default_dv(model, sigma_low)
+    else:
+        dv, dv_cause = _check_dv(model, dv, sigma_low), None
+    v_lb = lower_bound(model, v_lb, dv, mu_low=mu_low, sigma_low=sigma_low, sigma_high=sigma_high,
+                       n_sigmas=DENSITY_LB_SIGMAS, dv_cause=dv_cause, what="cells")
+    check_diffusion(sigma_low, model.tau_m)
+    check_diffusion(sigma_high, model.tau_m)
+    grid = aligned_grid(model, v_lb, dv)
+    v_if = grid.points(model)
+    return v_if, grid.h, grid.n_below, psi_on_grid(model, v_if)
+
+
+def _initial_state(model, p0, v_if, psi_if, h, i_reset, mu0, sigma0, inj, n_ref):
+    """Initial density u0 (1/mV), delay-line history (3, n_ref + 1) of outflux (1/ms) and refractory mass."""
+    n = v_if.size - 1
+    hist = np.zeros((3, n_ref + 1))
+    if p0 is None or (isinstance(p0, str) and p0 == "stationary"):
+        lo, hi = np.zeros(n + 1), np.zeros(n + 1)
+        _sg_coefficients(v_if, psi_if, model.e_l, model.tau_m, mu0, sigma0, h, lo, hi)
+        u0 = np.empty(n)
+        _stationary_discrete(lo, hi, h, inj, u0, np.empty(n), np.empty(n))
+        mass = u0.sum() * h
+        if not (np.all(np.isfinite(u0)) and math.isfinite(mass)):
+            raise ValueError(f"p0='stationary': at mu={mu0:g} mV, sigma={sigma0:g} mV the stationary rate is too "
+                             "small (below ~1e-300 Hz) for the discrete stationary density to be formed; pass p0 "
+                             "as a voltage or a density instead (e.g. from snnlib.stationary)")
+        r0 = 1.0 / (mass + model.t_ref)        # u0 has unit outflux; normalise mass + refractory
+        hist[:] = r0
+        return u0 * r0, hist, r0 * model.t_ref  # (n_ref + theta) dt of outflux still held
+    if isinstance(p0, str):
+        raise ValueError(f"p0 must be None, 'stationary', a voltage, an array or a callable, got {p0!r}")
+    if np.ndim(p0) == 0 and not callable(p0):
+        v0 = check_scalar(p0, "p0", low=float(v_if[0]), high=model.v_th, high_inclusive=False, unit="mV")
+        u0 = np.zeros(n)
+        u0[min(int((v0 - v_if[0]) / h), n - 1)] = 1.0 / h
+        return u0, hist, 0.0
+    raw = p0(0.5 * (v_if[:-1] + v_if[1:])) if callable(p0) else p0
+    u0 = check_array(raw, "p0", ndim=1, shape=(n,), low=0.0)
+    total = u0.sum() * h
+    if not total > 0.0:
+        raise ValueError("p0 must have positive total mass on the grid")
+    return u0 / total, hist, 0.0
+
+
+def _snapshot_steps(snapshot_times, t_max, dt, n_steps):
+    """Sorted step indices of the snapshots (nearest step to each time, ms)."""
+    if snapshot_times is None:
+        return np.array([0, n_steps], dtype=np.int64)
+    ts = check_array(snapshot_times, "snapshot_times", ndim=1, low=0.0, high=t_max * (1 + _SNAPSHOT_SLACK),
+                     unit="ms")
+    return np.sort(np.rint(ts / dt).astype(np.int64))
+
+
+def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=None, p0=None,
                   snapshot_times=None):
     r"""Evolve the Fokker-Planck density of an IF population with input mu(t), sigma(t).
 
@@ -365,18 +497,27 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
         Noise amplitude (mV), > 0: the standard deviation of the free membrane
         potential (Brunel 2000 and NEST use :math:`\sigma_B = \sqrt{2}\,\sigma`).
     t_max : float
-        Duration (ms), an integer multiple of ``dt``; ``n_steps = t_max / dt``.
+        Duration (ms), a whole number of steps ``dt`` (to 1e-9 relative, or to the precision
+        of a float32 ``dt``); ``n_steps = t_max / dt``.
     dt : float
-        Time step (ms), > 0; ``t_max / dt`` and ``t_ref / dt`` at most 1e7.
-        ``model.t_ref`` need not be a multiple of it (see Notes).
+        Time step (ms), > 0; used as ``t_max / n_steps``. ``model.t_ref`` need not be a
+        multiple of it (see Notes), but ``t_ref / dt`` is at most 1e7. At most 1e10 time
+        steps x voltage cells per call (about 4 minutes); the error names ``dt`` beyond.
     v_lb : float, optional
         Reflecting lower bound (mV), < ``v_reset``. Default: six ``max(sigma)``
-        below ``min(v_reset, e_l + min(mu))``. It is rounded down onto the grid.
-    dv : float
-        Requested voltage step (mV), <= ``min(sigma) / 2`` and giving at most 2e6
-        cells on ``[v_lb, v_th]``; the step used is the
-        largest one <= ``dv`` that puts ``v_reset`` on a cell interface, and at least
-        10 cells lie between ``v_reset`` and ``v_th``.
+        below ``min(v_reset, e_l + min(mu))``
+        (``snnlib.fokker_planck.grid.DENSITY_LB_SIGMAS``; the Gaussian tail cut off,
+        ~1e-9, is far below the scheme's ~1e-4 error, whereas
+        :func:`~snnlib.fokker_planck.stationary.stationary`, the 1e-9-accurate reference,
+        cuts at 10 sigma). It is rounded down onto the grid.
+    dv : float, optional
+        Requested voltage step (mV), <= ``min(sigma) / 2`` and giving at least 10 cells
+        between ``v_reset`` and ``v_th`` and at most 2e6 cells on ``[v_lb, v_th]`` (an
+        error names the input that asks for more: a tiny or huge ``sigma``, ``mu`` far
+        below reset, ``dv`` or ``v_lb``); the step used is the largest one <= ``dv``
+        that puts ``v_reset`` on a cell interface. Default: 0.05 mV
+        (``snnlib.fokker_planck.grid.DENSITY_DV``), or less where ``min(sigma) / 2``
+        or ``(v_th - v_reset) / 10`` is smaller.
     p0 : None, 'stationary', float, array_like or callable
         Initial state. ``None`` or ``'stationary'``: the stationary state of the
         discrete equation for ``mu[0], sigma[0]`` (including the refractory
@@ -413,7 +554,10 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     upswing), as used for population densities by Augustin et al. (2017,
     PLoS Comput Biol 13:e1005545, Methods and S1 Text). The threshold flux uses the
     ghost value :math:`P(v_{th}) = 0` at distance :math:`h/2`; the rate is this
-    outflux. The lower boundary has zero flux. The outflux of each step is held
+    outflux. Where the drift is so strong that :math:`|\mathrm{Pe}| > 10^{12}` (including
+    :math:`\psi = +\infty`, where an EIF with a small ``delta_t`` overflows a double near
+    ``v_th``) the flux is pure upwind and the cell is crossed in a negligible time, so
+    :math:`\mathrm{Pe}` is capped there. The lower boundary has zero flux. The outflux of each step is held
     for ``t_ref`` ms (a delay line) and then reinjected half into each cell
     adjoining ``v_reset``.
 
@@ -437,12 +581,16 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     L-stable and second order, two tridiagonal solves per step. The delayed
     source uses the outflux samples (start, TR stage, end) of the steps
     :math:`n` and :math:`n + 1` earlier with the same quadrature weights, so
-    density plus refractory mass is conserved to round-off. The rate error is :math:`O(\Delta t^2)` (also for a ``t_ref`` that is not a
-    whole number of steps) and, for the LIF, :math:`O(h^2)` (for the EIF the observed order
-    is 1.6-1.9 at h = 0.1-0.025 mV, rising towards 2 as the exponential upswing is
-    resolved); at the default ``dv = 0.05`` mV the stationary rate is within 1e-4 (relative)
-    of threshold integration and the stationary density within 2.5e-4 of its peak
-    (tests/test_fp_time_dependent.py).
+    density plus refractory mass is conserved to round-off. The rate error is
+    :math:`O(\Delta t^2)` (also for a ``t_ref`` that is not a whole number of steps)
+    and, for the LIF, :math:`O(h^2)` (for the EIF the observed order is 1.6-1.9 at
+    h = 0.1-0.025 mV, rising towards 2 as the exponential upswing is resolved); at the
+    default ``dv = 0.05`` mV the stationary rate is within 1e-4 (relative) of threshold
+    integration and the stationary density within 2.5e-4 of its peak
+    (tests/fokker_planck/test_time_dependent.py). An EIF with a ``delta_t`` well below
+    ``dv`` is not resolved but stays stable and second order: at ``delta_t = 0.02`` mV the
+    rate error is 2e-3 at ``dv = 0.05`` mV and 5e-4 at 0.025 mV
+    (tests/fokker_planck/test_extremes.py).
 
     Examples
     --------
@@ -461,71 +609,21 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
     True
     """
     check_model(model, "model")
-    dt = check_positive(dt, "dt", unit="ms")
-    t_max = check_positive(t_max, "t_max", unit="ms")
-    if max(t_max, model.t_ref) / dt > _MAX_STEPS:
-        raise ValueError(f"dt={dt:g} ms is too small: t_max / dt and t_ref / dt must be <= {_MAX_STEPS:.0e} "
-                         f"(t_max={t_max:g} ms, t_ref={model.t_ref:g} ms)")
-    n_steps = int(round(t_max / dt))
-    if n_steps < 1 or abs(n_steps * dt - t_max) > 1e-9 * t_max:
-        raise ValueError(f"t_max must be a positive integer multiple of dt={dt:g} ms, got t_max={t_max:g} ms")
-    n_ref, theta = _split_delay(model.t_ref, dt)
-    mu_a = _as_series(mu, "mu", n_steps, positive=False)
-    sigma_a = _as_series(sigma, "sigma", n_steps, positive=True)
-    dv = check_positive(dv, "dv", unit="mV")
-    if v_lb is None:
-        v_lb = min(model.v_reset, model.e_l + float(mu_a.min())) - 6.0 * float(sigma_a.max())
-    v_lb = check_scalar(v_lb, "v_lb", high=model.v_reset, high_inclusive=False, unit="mV")
-    if dv > 0.5 * float(sigma_a.min()):
-        raise ValueError(f"dv must be <= min(sigma)/2 = {0.5 * sigma_a.min():g} mV to resolve the density "
-                         f"(grid too coarse), got dv={dv:g} mV")
-    if (model.v_th - v_lb) / dv > _MAX_CELLS:
-        raise ValueError(f"dv={dv:g} mV gives more than {_MAX_CELLS:.0e} cells on [v_lb, v_th] = "
-                         f"[{v_lb:g}, {model.v_th:g}] mV; use a larger dv or raise v_lb")
-    if (model.v_th - model.v_reset) / dv < 10.0 - 1e-9:
-        raise ValueError(f"dv must give at least 10 cells between v_reset and v_th (grid too coarse), "
-                         f"got dv={dv:g} mV for v_th - v_reset = {model.v_th - model.v_reset:g} mV")
-    v_if, h, i_reset = _grid(model, v_lb, dv)
+    t_max, dt, n_steps, n_ref, theta = _time_grid(model, t_max, dt)
+    mu_a = _per_step(mu, "mu", n_steps, positive=False)
+    sigma_a = _per_step(sigma, "sigma", n_steps, positive=True)
+    v_if, h, i_reset, psi_if = _voltage_grid(model, mu_a, sigma_a, v_lb, dv)
     n = v_if.size - 1
-    v_c = 0.5 * (v_if[:-1] + v_if[1:])
-    psi_if = np.ascontiguousarray(model.psi(v_if), dtype=float)
-    if not np.all(np.isfinite(psi_if)):
-        raise ValueError("model.psi must be finite on [v_lb, v_th]")
+    check_work(float(n_steps) * n, f"dt={dt:g} ms (t_max / dt = {n_steps:.3g} steps)",
+               what=f"time steps x voltage cells ({n} cells of {h:.3g} mV)", limit=_MAX_CELL_STEPS,
+               hint="use a larger dt or dv, or split t_max into runs that continue with p0=previous.density[-1]")
+    mu_a = np.full(n_steps, mu_a) if np.ndim(mu_a) == 0 else mu_a
+    sigma_a = np.full(n_steps, sigma_a) if np.ndim(sigma_a) == 0 else sigma_a
     inj = np.zeros(n)
     inj[i_reset - 1] = 0.5 / h
     inj[i_reset] = 0.5 / h
-
-    hist = np.zeros((3, n_ref + 1))
-    refr0 = 0.0
-    if p0 is None or (isinstance(p0, str) and p0 == "stationary"):
-        lo = np.zeros(n + 1)
-        hi = np.zeros(n + 1)
-        _sg_coefficients(v_if, psi_if, model.e_l, model.tau_m, mu_a[0], sigma_a[0], h, lo, hi)
-        u0 = np.empty(n)
-        _stationary_discrete(lo, hi, h, inj, u0, np.empty(n), np.empty(n))
-        r0 = 1.0 / (u0.sum() * h + model.t_ref)   # u0 has unit outflux; normalise mass + refractory
-        u0 *= r0
-        hist[:] = r0
-        refr0 = r0 * model.t_ref               # (n_ref + theta) dt of outflux still held
-    elif isinstance(p0, str):
-        raise ValueError(f"p0 must be None, 'stationary', a voltage, an array or a callable, got {p0!r}")
-    elif np.ndim(p0) == 0 and not callable(p0):
-        v0 = check_scalar(p0, "p0", low=float(v_if[0]), high=model.v_th, high_inclusive=False, unit="mV")
-        u0 = np.zeros(n)
-        u0[min(int((v0 - v_if[0]) / h), n - 1)] = 1.0 / h
-    else:
-        raw = p0(v_c) if callable(p0) else p0
-        u0 = check_array(raw, "p0", ndim=1, shape=(n,), low=0.0)
-        s = u0.sum() * h
-        if not s > 0.0:
-            raise ValueError("p0 must have positive total mass on the grid")
-        u0 = u0 / s
-
-    if snapshot_times is None:
-        snap_idx = np.array([0, n_steps], dtype=np.int64)
-    else:
-        ts = check_array(snapshot_times, "snapshot_times", ndim=1, low=0.0, high=t_max * (1 + 1e-12), unit="ms")
-        snap_idx = np.sort(np.rint(ts / dt).astype(np.int64))
+    u0, hist, refr0 = _initial_state(model, p0, v_if, psi_if, h, i_reset, mu_a[0], sigma_a[0], inj, n_ref)
+    snap_idx = _snapshot_steps(snapshot_times, t_max, dt, n_steps)
     rate = np.empty(n_steps + 1)
     out_mass = np.empty(n_steps)
     refr = np.empty(n_steps + 1)
@@ -536,5 +634,5 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=0.05, p0=None,
                rate, out_mass, refr, mass, snaps)
     return DensityEvolution(
         t=dt * np.arange(n_steps + 1), rate=rate * MS_PER_S,
-        rate_step=out_mass / dt * MS_PER_S, v=v_c, dv=h, v_lb=float(v_if[0]),
+        rate_step=out_mass / dt * MS_PER_S, v=0.5 * (v_if[:-1] + v_if[1:]), dv=h, v_lb=float(v_if[0]),
         t_snap=snap_idx * dt, density=snaps, refractory_mass=refr, total_mass=mass)

@@ -1,6 +1,6 @@
 """Stationary Fokker-Planck solution by threshold integration (snnlib.stationary).
 
-References: the Siegert formula and the LIF ISI CV by quadrature (tests/naive.py),
+References: the Siegert formula and the LIF ISI CV by quadrature (tests/naive/fokker_planck.py),
 the closed-form LIF density, a double-quad rate for the EIF, NEST's siegert test value,
 and the plain-loop twin of the kernel.
 """
@@ -14,7 +14,7 @@ import pytest
 
 import naive
 import snnlib
-from snnlib.fokker_planck.stationary import _threshold_integrate
+from snnlib.fokker_planck.grid import threshold_integrate
 
 NEST_LIF = snnlib.LIF(tau_m=10.0, t_ref=2.0, v_th=15.0, v_reset=0.0, e_l=0.0)
 
@@ -170,7 +170,7 @@ def test_kernel_matches_naive_twin(model, mu, sigma):
     d = sigma ** 2 / model.tau_m
     p, pbar = np.empty(v.size), np.empty(v.size - 1)
     out = np.empty(4)
-    _threshold_integrate(f_mid, h, 400, d, p, pbar, out)
+    threshold_integrate(f_mid, h, 400, d, p, pbar, out)
     p_ref, t1, t2, pbar_ref = naive.fp_stationary_threshold_integrate(list(f_mid), h, 400, d)
     np.testing.assert_allclose(p, p_ref, rtol=1e-12, atol=1e-14 * p_ref.max())
     np.testing.assert_allclose(pbar, pbar_ref, rtol=1e-12, atol=1e-14 * p_ref.max())
@@ -197,21 +197,22 @@ def test_explicit_coarse_grid_and_rtol():
     lif = snnlib.LIF()
     st = snnlib.stationary(lif, 12.0, 3.0, dv=0.5)
     assert st.dv <= 0.5
-    with pytest.raises(ValueError, match="dv"):
+    with pytest.raises(ValueError, match=r"dv=0.5 mV is too coarse for rtol=1e-12 \(estimated relative error of "
+                                         r"the rate \S+\); use a smaller dv"):
         snnlib.stationary(snnlib.EIF(), 12.0, 3.0, dv=0.5, rtol=1e-12)
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(sigma=0.0), "sigma"),
-    (dict(sigma=-1.0), "sigma"),
-    (dict(mu=float("nan")), "mu"),
-    (dict(v_lb=-60.0), "v_lb"),
-    (dict(dv=1.0), "dv"),
-    (dict(dv=-0.1), "dv"),
-    (dict(rtol=0.0), "rtol"),
-    (dict(sigma=float("inf")), "sigma"),
-    (dict(v_lb=float("nan")), "v_lb"),
-    (dict(dv=1e-6), "dv"),              # 4.5e7 grid steps
+    (dict(sigma=0.0), r"sigma must lie in \(0, inf\) mV, got 0 mV"),
+    (dict(sigma=-1.0), r"sigma must lie in \(0, inf\) mV, got -1 mV"),
+    (dict(mu=float("nan")), r"mu must be finite, got nan"),
+    (dict(v_lb=-60.0), r"v_lb must lie in \(-inf, -65\) mV, got -60 mV"),
+    (dict(dv=1.0), r"dv must be <= 0.75 mV \(a quarter of the smallest voltage scale min\(sigma, v_th - v_reset\)"),
+    (dict(dv=-0.1), r"dv must lie in \(0, inf\) mV, got -0.1 mV"),
+    (dict(rtol=0.0), r"rtol must lie in \(0, inf\), got 0"),
+    (dict(sigma=float("inf")), r"sigma must be finite, got inf"),
+    (dict(v_lb=float("nan")), r"v_lb must be finite, got nan"),
+    (dict(dv=1e-6), r"dv=1e-06 mV is too fine: .* 4.5e\+07 grid steps, more than 2e\+06; use dv >= 7.5e-06 mV"),
 ])
 def test_bad_input(kwargs, match):
     args = dict(mu=12.0, sigma=3.0)
@@ -221,9 +222,9 @@ def test_bad_input(kwargs, match):
 
 
 def test_bad_model():
-    with pytest.raises(TypeError, match="model"):
+    with pytest.raises(TypeError, match=r"model must be an snnlib model \(LIF, EIF, IFModel\), got str"):
         snnlib.stationary("lif", 12.0, 3.0)
-    with pytest.raises(ValueError, match="psi"):
+    with pytest.raises(ValueError, match=r"(?i)psi.*nan"):
         snnlib.stationary(snnlib.IFModel(psi_func=lambda v: np.where(v < -80.0, np.nan, 0.0)), 12.0, 3.0)
 
 

@@ -1,4 +1,5 @@
-"""Naive twins of snnlib.fokker_planck: Siegert by scipy quad, threshold integration, closed forms."""
+"""Naive twins of snnlib.fokker_planck: Siegert by scipy quad, threshold integration (also in mpmath, where
+doubles overflow), closed forms."""
 
 from __future__ import annotations
 
@@ -86,6 +87,33 @@ def fp_stationary_threshold_integrate(f_mid, h, i_reset, d):
     return np.array(p), t1, -2.0 * mass_q, np.array(pbar)
 
 
+def fp_stationary_log_density_mp(f_mid, h, i_reset, d, dps=30):
+    """log p and log pbar of :func:`fp_stationary_threshold_integrate`'s first sweep, in mpmath.
+
+    The same exponential step p_{k-1} = p_k e^{-x} + (j h/D)(1 - e^{-x})/x and step average
+    pbar = p_k (1 - e^{-x})/x + (j h/D)(x - 1 + e^{-x})/x^2, x = f h/D, evaluated in
+    arbitrary-precision numbers whose exponent cannot overflow: a reference for the log-space
+    sweep where p exceeds 1e308 (rates below ~1e-300 Hz). Plain loops; returns float arrays.
+    """
+    import mpmath
+
+    mpmath.mp.dps = dps
+    n = len(f_mid)
+    src = mpmath.mpf(h) / mpmath.mpf(d)
+    p = [mpmath.mpf(0)] * (n + 1)
+    pbar = [mpmath.mpf(0)] * n
+    for k in range(n, 0, -1):
+        x = mpmath.mpf(f_mid[k - 1]) * h / d
+        e = mpmath.exp(-x)
+        phi1 = (1 - e) / x if x != 0 else mpmath.mpf(1)
+        phi2 = (x - 1 + e) / (x * x) if x != 0 else mpmath.mpf(0.5)
+        j = 1 if k > i_reset else 0
+        p[k - 1] = p[k] * e + j * src * phi1
+        pbar[k - 1] = p[k] * phi1 + j * src * phi2
+    log = lambda z: float(mpmath.log(z)) if z > 0 else -math.inf   # noqa: E731
+    return np.array([log(z) for z in p]), np.array([log(z) for z in pbar])
+
+
 def fp_stationary_lif_density(tau_m, e_l, v_th, v_reset, t_ref, mu, sigma, v):
     """Closed-form LIF stationary density (1/mV) at the voltages v, one quad per point.
 
@@ -126,16 +154,23 @@ def fp_stationary_quad_rate(model, mu, sigma, v_lb):
             val += model.delta_t ** 2 * math.exp((v - model.v_t) / model.delta_t) / s2
         return val
 
+    # the EIF upswing: breakpoints where exp((v - v_T)/Delta_T) changes by e^5 and e^20, so that quad
+    # sees the super-exponential cut-off of the integrands (a small Delta_T makes it abrupt)
+    knots = [model.v_t + k * model.delta_t for k in (0.0, 5.0, 20.0)] if model.kind == "eif" else []
+
+    def pieces(a, b):
+        cuts = [a] + [k for k in knots if a < k < b] + [b]
+        return zip(cuts[:-1], cuts[1:])
+
     def p_unit(v):
-        lo = max(v, model.v_reset)
         pv = phi(v)
-        val, _ = quad(lambda u: math.exp(pv - phi(u)), lo, model.v_th, epsabs=0.0, epsrel=1e-12, limit=200)
-        return val / d
+        return sum(quad(lambda u: math.exp(pv - phi(u)), a, b, epsabs=0.0, epsrel=1e-12, limit=200)[0]
+                   for a, b in pieces(max(v, model.v_reset), model.v_th)) / d
 
     t1 = 0.0
-    for a, b in ((v_lb, model.v_reset), (model.v_reset, model.v_th)):
-        val, _ = quad(p_unit, a, b, epsabs=0.0, epsrel=1e-11, limit=200)
-        t1 += val
+    for lo, hi in ((v_lb, model.v_reset), (model.v_reset, model.v_th)):
+        for a, b in pieces(lo, hi):
+            t1 += quad(p_unit, a, b, epsabs=0.0, epsrel=1e-11, limit=200)[0]
     return 1000.0 / (model.t_ref + t1)
 
 
