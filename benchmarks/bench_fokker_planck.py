@@ -6,7 +6,7 @@ Prints and writes to benchmarks/results/bench_fokker_planck.json:
 * time of one stationary solve (LIF, EIF), of a 200-point f-I curve, and of chi + S at 200
   frequencies (targets: 5 ms, 0.5 s, 0.5 s);
 * the LIF rate against the Siegert formula integrated by scipy.integrate.quad (epsrel 1e-13,
-  tests/naive.py) and against snnlib.siegert_rate: relative difference and time ratio;
+  tests/naive/fokker_planck.py) and against snnlib.siegert_rate: relative difference and time ratio;
 * the LIF susceptibility against the parabolic-cylinder closed form (mpmath, 30 digits).
 """
 

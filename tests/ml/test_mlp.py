@@ -218,7 +218,7 @@ def test_training_across_epoch_chunks_equals_from_scratch(method):
 
 
 def test_notebook_scratch_code_is_the_naive_reference():
-    # Book and tests share one reference: chapter 1 shows tests/naive.py's code verbatim.
+    # Book and tests share one reference: chapter 1 shows tests/naive/ml.py's code verbatim.
     import inspect
     import json
     from pathlib import Path
