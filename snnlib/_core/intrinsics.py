@@ -18,7 +18,7 @@ everywhere, e.g. after a numba upgrade breaks an intrinsic; they are slower on a
 to compile) and the work arrays are separate allocations. :data:`PLAIN` tells which set is in use.
 
 Caching. numba's disk cache follows the caller's source file only, so code inlined from here (or
-from :mod:`snnlib._core.rng`) would leave a caller's cached kernel stale after an edit. Kernels
+from ``snnlib._core.rng``) would leave a caller's cached kernel stale after an edit. Kernels
 that use these helpers are therefore built by factories that close over :data:`SOURCE_STAMP`, a
 hash of this module's and ``rng.py``'s source plus :data:`PLAIN`: numba's cache key includes the
 values a kernel closes over, so an edit here, or a switch to the twins, compiles afresh instead

@@ -20,9 +20,9 @@ Results never depend on how the neurons are split into blocks or threads:
   finished by :func:`normal_slow`, which keeps drawing from the same neuron's
   stream.
 
-The bit-level helpers (:func:`~snnlib._core.intrinsics.mix64`,
-:func:`~snnlib._core.intrinsics.next_u64`, :func:`~snnlib._core.intrinsics.uniform53`)
-live in :mod:`snnlib._core.intrinsics` with their plain twins. The pure-Python
+The bit-level helpers (``snnlib._core.intrinsics.mix64``,
+``snnlib._core.intrinsics.next_u64``, ``snnlib._core.intrinsics.uniform53``)
+live in ``snnlib._core.intrinsics`` with their plain twins. The pure-Python
 reference generator of the tests is ``tests/naive/core.py``; it shares only the
 tables ``ZIG_X`` and ``ZIG_F`` (data) with this module.
 """
@@ -149,7 +149,7 @@ def normal_slow(states, j, z, zx, zf):
 def standard_normals(seed, n_streams, n_draws):
     """``(n_streams, n_draws)`` standard normals, stream by stream (no checking).
 
-    Used by tests to check the distribution, by :func:`snnlib.langevin_noise` and to show readers
+    Used by tests to check the distribution, by :func:`langevin_noise <snnlib.neuron.montecarlo.langevin_noise>` and to show readers
     the generator.
     """
     return _standard_normals(stream_states(seed, n_streams), n_draws)
@@ -157,7 +157,7 @@ def standard_normals(seed, n_streams, n_draws):
 
 def _make_standard_normals(stamp):
     """Build the kernel of :func:`standard_normals`; ``stamp`` (closed over) keys numba's cache to
-    the sources it inlines (see :mod:`snnlib._core.intrinsics`)."""
+    the sources it inlines (see ``snnlib._core.intrinsics``)."""
 
     @njit(cache=True)
     def kernel(states, n_draws):

@@ -4,7 +4,7 @@
 * :mod:`~snnlib.fokker_planck.stationary`: stationary rate, density and CV of any IF model by
   threshold integration;
 * :mod:`~snnlib.fokker_planck.linear_response`: the susceptibility chi(f) and the spike-train power
-  spectrum S(f) (*theory*; the estimate from data is :func:`snnlib.power_spectrum`);
+  spectrum S(f) (*theory*; the estimate from data is :func:`power_spectrum <snnlib.spikes.statistics.power_spectrum>`);
 * :mod:`~snnlib.fokker_planck.time_dependent`: the density evolving under time-dependent input.
 
 The voltage grid shared by the solvers (with its defaults and the reasons they differ between

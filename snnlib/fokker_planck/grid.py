@@ -1,6 +1,6 @@
 r"""The voltage grid of the Fokker-Planck solvers, and the numerics they share on it.
 
-Every solver of :mod:`snnlib.fokker_planck` discretises the membrane potential on a uniform
+Every solver of ``snnlib.fokker_planck`` discretises the membrane potential on a uniform
 grid from a reflecting lower bound ``v_lb`` up to the absorbing threshold ``v_th``, with
 ``v_reset`` on a grid point (for :func:`~snnlib.fokker_planck.time_dependent.solve_density`,
 a cell interface), so that the kink of the density at the reset is resolved exactly.

@@ -407,7 +407,7 @@ def spike_spectrum(model, mu, sigma, freqs, *, v_lb=None, dv=None):
         Two-sided spectrum :math:`S(f) = \int C(\tau) e^{-2\pi i f\tau}d\tau` (Hz) of
         :math:`x(t) = \sum_k\delta(t - t_k)` with the mean removed (the
         :math:`r_0^2\delta(f)` peak is omitted), the convention of
-        :func:`snnlib.spikes.power_spectrum`. :math:`S(f)\to r_0` at high frequency and
+        :func:`power_spectrum <snnlib.spikes.statistics.power_spectrum>`. :math:`S(f)\to r_0` at high frequency and
         :math:`S(0) = r_0\,CV^2`.
 
     Notes

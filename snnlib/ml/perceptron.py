@@ -175,7 +175,7 @@ def epoch_orders(rng: np.random.Generator, n: int, n_epochs: int) -> np.ndarray:
     """Presentation order of ``n`` points in each of ``n_epochs`` epochs, shape (n_epochs, n) int64.
 
     One fresh permutation per epoch, drawn from ``rng`` in order; shared by the perceptron and
-    the MLP (:func:`snnlib.ml.train_mlp`), and by their naive twins in the tests.
+    the MLP (:func:`train_mlp <snnlib.ml.mlp.train_mlp>`), and by their naive twins in the tests.
     """
     orders = np.empty((n_epochs, n), dtype=np.int64)
     for e in range(n_epochs):

@@ -4,10 +4,10 @@
   curve, rheobase), the EIF f-I curve by quadrature, and a forward-Euler reference integrator;
 * :mod:`~snnlib.neuron.montecarlo`: :func:`simulate_population`, Euler-Maruyama Monte Carlo of
   uncoupled neurons driven by white noise, and the noise it draws (:func:`langevin_noise`);
-* :mod:`~snnlib.neuron.step`: the Euler-Maruyama step with the Brownian-bridge threshold test,
+* ``snnlib.neuron.step``: the Euler-Maruyama step with the Brownian-bridge threshold test,
   written once and shared by the population kernel and the network simulator.
 
-The stationary and linear-response *theory* of the same neurons is in :mod:`snnlib.fokker_planck`.
+The stationary and linear-response *theory* of the same neurons is in ``snnlib.fokker_planck``.
 """
 
 from .deterministic import (DeterministicRun, eif_fi_curve, lif_fi_curve, lif_isi, lif_trajectory, rheobase,

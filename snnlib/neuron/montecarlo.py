@@ -9,9 +9,9 @@ Each neuron obeys the Langevin equation of the book (DESIGN.md)
 with a spike when :math:`V` reaches ``v_th``, after which :math:`V` is held at
 ``v_reset`` for ``t_ref`` ms. :func:`simulate_population` integrates it with the
 Euler-Maruyama scheme plus an optional Brownian-bridge correction for threshold
-crossings between grid points (both in :mod:`snnlib.neuron.step`, shared with the
+crossings between grid points (both in ``snnlib.neuron.step``, shared with the
 network simulator). The noise is drawn inside a numba kernel from one independent
-stream per neuron (:mod:`snnlib._core.rng`), so results depend on the seed only,
+stream per neuron (``snnlib._core.rng``), so results depend on the seed only,
 never on the number of threads; memory is O(n_neurons) plus the output.
 
 The driver has three stages: :func:`_prepare` checks the input, guards the resources
@@ -209,7 +209,7 @@ def block_kernel(eif: bool, drive: bool, record: bool, histogram: bool):
     does not use before typing them, and a first call compiles only what it needs (about 0.5 s
     less than a kernel with every feature). numba caches each combination on disk separately: its
     cache key includes the closure's values, which also hold
-    :data:`~snnlib._core.intrinsics.SOURCE_STAMP`, so an edit of the inlined helpers recompiles.
+    ``snnlib._core.intrinsics.SOURCE_STAMP``, so an edit of the inlined helpers recompiles.
     """
     return _make_block_kernel(bool(eif), bool(drive), bool(record), bool(histogram), SOURCE_STAMP)
 

@@ -36,7 +36,7 @@ __all__ = ["Q_MAX", "NO_NOISE_INV2VAR", "eif_psi", "em_update", "bridge_exponent
            "inverse_bridge_variance"]
 
 #: Bridge probabilities exp(-q) with q above this are below 2^-54, the smallest uniform the streams
-#: draw (:func:`~snnlib._core.intrinsics.uniform53`), so skipping their test changes nothing.
+#: draw (``snnlib._core.intrinsics.uniform53``), so skipping their test changes nothing.
 Q_MAX = 38.0
 #: 2 / s^2 used for noise-free neurons (s = 0): q is then huge and the bridge never fires.
 NO_NOISE_INV2VAR = 1e300

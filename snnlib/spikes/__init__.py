@@ -4,7 +4,7 @@
   ``t_max``) and the small result types of the statistics;
 * :mod:`~snnlib.spikes.statistics`: *estimates from data*: rates, ISIs, CV, Fano factors,
   population rate, the power spectrum of spike trains (:func:`power_spectrum`, an estimate, not to
-  be confused with the Fokker-Planck theory :func:`snnlib.spike_spectrum`), cross-correlograms and
+  be confused with the Fokker-Planck theory :func:`spike_spectrum <snnlib.fokker_planck.linear_response.spike_spectrum>`), cross-correlograms and
   spike-count correlations;
 * :mod:`~snnlib.spikes.generators`: Poisson (homogeneous and inhomogeneous) and Gamma renewal trains.
 

@@ -1,6 +1,6 @@
 r"""Containers of spike data: a population's spikes and the results of the statistics.
 
-A population's spikes are stored the way :func:`snnlib.simulate_population` returns them: one
+A population's spikes are stored the way :func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>` returns them: one
 array of spike times (ms) and one array of neuron indices (int), plus the number of neurons and
 the recording length ``t_max`` (ms); the record covers :math:`[0, t_{max}]`.
 :class:`SpikeTrains` bundles the four. Every statistic of :mod:`snnlib.spikes.statistics`
@@ -136,7 +136,7 @@ class PopulationRate(NamedTuple):
 class PowerSpectrum(NamedTuple):
     """Power spectrum *estimated from spike data* (the result of ``power_spectrum``).
 
-    Not to be confused with :func:`snnlib.spike_spectrum`, the Fokker-Planck *theory* of the
+    Not to be confused with :func:`spike_spectrum <snnlib.fokker_planck.linear_response.spike_spectrum>`, the Fokker-Planck *theory* of the
     same quantity for integrate-and-fire neurons.
 
     Parameters

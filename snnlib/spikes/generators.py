@@ -3,7 +3,7 @@ r"""Generators of spike trains: homogeneous and inhomogeneous Poisson, and Gamma
 Every generator takes ``seed`` (None, int or :class:`numpy.random.Generator`) and returns a
 :class:`~snnlib.spikes.containers.SpikeTrains` sorted in time (ties by train index). Before it
 draws, each checks that the expected output fits in memory (the resource guard of
-:mod:`snnlib._core.validation`), so that ``rate=1e300`` is rejected by name instead of failing
+``snnlib._core.validation``), so that ``rate=1e300`` is rejected by name instead of failing
 deep inside NumPy.
 References: Cox (1962) *Renewal Theory*; Cox & Lewis (1966) *The Statistical Analysis of Series
 of Events*; Lewis & Shedler (1979) Naval Res. Logist. Q. 26, 403.

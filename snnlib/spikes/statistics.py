@@ -1,12 +1,12 @@
 r"""Statistics of spike trains *estimated from data*: rates, ISIs, CV, Fano factors, spectra, correlations.
 
 These are estimates from recorded (or simulated) spikes. Their theoretical counterparts for
-integrate-and-fire neurons live in :mod:`snnlib.fokker_planck` and :mod:`snnlib.neuron`, under
-other names on purpose: :func:`power_spectrum` here estimates what :func:`snnlib.spike_spectrum`
-predicts, and :func:`isi` measures the intervals that :func:`snnlib.lif_isi` gives in closed form
+integrate-and-fire neurons live in ``snnlib.fokker_planck`` and ``snnlib.neuron``, under
+other names on purpose: :func:`power_spectrum` here estimates what :func:`spike_spectrum <snnlib.fokker_planck.linear_response.spike_spectrum>`
+predicts, and :func:`isi` measures the intervals that :func:`lif_isi <snnlib.neuron.deterministic.lif_isi>` gives in closed form
 for a noise-free LIF.
 
-A population's spikes are stored the way :func:`snnlib.simulate_population` returns
+A population's spikes are stored the way :func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>` returns
 them: one array of spike times (ms) and one array of neuron indices (int), plus
 the number of neurons and the recording length ``t_max`` (ms); the record
 covers :math:`[0, t_{max}]`. :class:`SpikeTrains` bundles the four. Every
@@ -300,7 +300,7 @@ def _intervals(spikes, spike_ids, n_neurons):
 def isi(spikes, spike_ids=None, *, n_neurons: int | None = None, pooled: bool = False):
     r"""Interspike intervals (ms) of each neuron, or of all neurons pooled, measured from data.
 
-    Not to be confused with :func:`snnlib.lif_isi`, the interval of a noise-free LIF neuron
+    Not to be confused with :func:`lif_isi <snnlib.neuron.deterministic.lif_isi>`, the interval of a noise-free LIF neuron
     in closed form.
 
     Parameters
@@ -352,7 +352,7 @@ def cv_isi(spikes, spike_ids=None, *, n_neurons: int | None = None, pooled: bool
     Poisson the standard error of the estimate from :math:`n` ISIs is
     :math:`\approx 1/\sqrt{n}` (delta method), for Gamma order :math:`k`
     :math:`\approx\sqrt{(1/k + 1/k^2)/(2n)}`. The theory for a noisy LIF neuron is
-    :func:`snnlib.lif_cv`.
+    :func:`lif_cv <snnlib.fokker_planck.siegert.lif_cv>`.
 
     Examples
     --------
@@ -615,7 +615,7 @@ def power_spectrum(spikes, spike_ids=None, *, dt: float = 1.0, segment_length: f
                    t_max: float | None = None) -> PowerSpectrum:
     r"""Power spectrum of spike trains (Hz) *estimated from data*, averaged over segments and neurons.
 
-    Its theory for integrate-and-fire neurons is :func:`snnlib.spike_spectrum` (Fokker-Planck);
+    Its theory for integrate-and-fire neurons is :func:`spike_spectrum <snnlib.fokker_planck.linear_response.spike_spectrum>` (Fokker-Planck);
     this function measures the spectrum of given spikes, whatever produced them.
 
     Parameters
