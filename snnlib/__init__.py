@@ -23,7 +23,7 @@ of recorded spikes, :func:`spike_spectrum` is its Fokker-Planck *theory*; :func:
 intervals from data, :func:`lif_isi` is the noise-free LIF's interval in closed form.
 """
 
-from . import ml, plotting, units
+from . import ml, network, plotting, units
 # -- neuron models --
 from .models import EIF, LIF, IFModel, IntegrateAndFire
 # -- single neurons in time: noise-free and Monte Carlo --
@@ -32,6 +32,8 @@ from .neuron import (DeterministicRun, PopulationResult, eif_fi_curve, langevin_
 # -- Fokker-Planck theory: Siegert, stationary state, linear response, time-dependent density --
 from .fokker_planck import (DensityEvolution, StationaryState, lif_cv, siegert_rate, solve_density,
                             spike_spectrum, stationary, susceptibility)
+# -- recurrent networks --
+from .network import BRUNEL_LIF, Network, NetworkResult, brunel_network, simulate_network
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
@@ -42,7 +44,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # subpackages imported as modules
-    "ml", "plotting", "units",
+    "ml", "network", "plotting", "units",
     # neuron models
     "IntegrateAndFire", "LIF", "EIF", "IFModel",
     # single neurons in time
@@ -51,6 +53,8 @@ __all__ = [
     # Fokker-Planck theory
     "siegert_rate", "lif_cv", "StationaryState", "stationary", "susceptibility", "spike_spectrum",
     "DensityEvolution", "solve_density",
+    # recurrent networks
+    "Network", "NetworkResult", "brunel_network", "simulate_network", "BRUNEL_LIF",
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numba
 import numpy as np
 
-__all__ = ["run_blocks", "shutdown"]
+__all__ = ["run_blocks", "run_ranges", "block_ranges", "shutdown"]
 
 
 class _Pool:
@@ -73,14 +73,27 @@ def run_blocks(kernel, n_blocks: int, *args, n_threads: int | None = None) -> No
     """
     if n_threads is None:
         n_threads = numba.get_num_threads()
-    bounds = block_ranges(n_blocks, n_threads)
+    run_ranges(kernel, block_ranges(n_blocks, n_threads), *args, with_index=False)
+
+
+def run_ranges(kernel, bounds: np.ndarray, *args, with_index: bool = True) -> None:
+    """Call ``kernel(bounds[i], bounds[i + 1], i, *args)`` for every range ``i`` in parallel (the
+    calling thread takes range 0) and wait for all; without ``with_index`` the ``i`` is left out.
+
+    For kernels that keep per-range state across calls (the network simulator's one input ring
+    per range), the caller fixes ``bounds`` once, so the ranges do not change between calls.
+    """
+    def call(i):
+        lead = (int(bounds[i]), int(bounds[i + 1]), i) if with_index else (int(bounds[i]), int(bounds[i + 1]))
+        return kernel(*lead, *args)
+
     if bounds.size == 2:
-        kernel(0, n_blocks, *args)
+        call(0)
         return
     pool = _POOL.get()
-    futures = [pool.submit(kernel, int(bounds[i]), int(bounds[i + 1]), *args) for i in range(1, bounds.size - 1)]
+    futures = [pool.submit(call, i) for i in range(1, bounds.size - 1)]
     try:
-        kernel(int(bounds[0]), int(bounds[1]), *args)
+        call(0)
     finally:
         for f in futures:
             f.result()

@@ -1,12 +1,17 @@
 """Recurrent networks of spiking neurons (chapters 7-9).
 
-This package will hold the connectivity (fixed in-degree, Bernoulli and user matrices stored as
-outgoing CSR), the delay-coupled network simulator built on the single-neuron step of
-:mod:`snnlib.neuron`, the mean-field theory of the stationary rates, linear-response predictions of
-spike correlations from connectivity, Hawkes processes, and networks that sample from probability
-distributions. It is empty until those issues land; the single-neuron pieces it will reuse are
-:func:`snnlib.simulate_population` (whose time loop runs in chunks no longer than the shortest
-delay) and :func:`snnlib.stationary` / :func:`snnlib.susceptibility`.
+* :mod:`~snnlib.network.connectivity`: synapses stored as one outgoing CSR table per projection
+  (int32 targets, about 4 bytes per synapse for homogeneous weights), drawn by the fixed in-degree
+  or Bernoulli rules, or taken from a weight matrix;
+* :mod:`~snnlib.network.network`: :class:`Network` (populations of LIF or EIF neurons,
+  projections with weights and delays, Poisson or white-noise drive), :func:`brunel_network`;
+* :mod:`~snnlib.network.simulate`: :func:`simulate_network`, the delay-coupled simulator built on
+  the single-neuron step of :mod:`snnlib.neuron.step`.
 """
 
-__all__: list[str] = []
+from .connectivity import Connectivity, bernoulli, fixed_indegree, from_matrix
+from .network import BRUNEL_LIF, Network, Population, Projection, brunel_network
+from .simulate import NetworkResult, simulate_network
+
+__all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL_LIF", "Network", "Population",
+           "Projection", "brunel_network", "NetworkResult", "simulate_network"]

@@ -1,0 +1,175 @@
+"""The network simulator against its event-by-event naive twin, the population Monte Carlo, and itself.
+
+Tolerances: the kernel and the naive twin draw the same noise and sum the same fixed-point input,
+so spikes agree exactly and potentials to rounding (fused multiply-adds, 1e-12 mV; for the EIF
+the kernel's exp differs from math.exp by an ulp, amplified along the upswing as in the
+population tests).
+"""
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import naive
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import snnlib
+from snnlib._core.seeding import as_generator, kernel_seed
+from snnlib.network import simulate as sim
+
+LIF = snnlib.LIF()
+EIF = snnlib.EIF()
+
+
+def _ei_network(model=LIF, tau_s=None, poisson=True, seed=3):
+    net = snnlib.Network(seed=seed)
+    net.add_population("E", model, 40)
+    net.add_population("I", model, 10)
+    net.connect("E", ["E", "I"], rule="bernoulli", p_conn=0.3, j=0.8, delay=1.5, tau_s=tau_s)
+    net.connect("I", ["E", "I"], rule="fixed_indegree", indegree=4, j=-2.0, delay=2.0, tau_s=tau_s)
+    net.add_white_noise(["E", "I"], mu=12.0, sigma=3.0)
+    if poisson:
+        net.add_poisson_input("E", rate=800.0, j=0.5)
+    return net
+
+
+def _naive_run(net, seed, v0, t_max=200.0, dt=0.1, t_warmup=0.0):
+    rng = as_generator(seed)
+    noise_seed, poisson_seed = kernel_seed(rng), kernel_seed(rng)
+    return naive.simulate_network_naive(net, t_max, dt, noise_seed, poisson_seed, v0, t_warmup=t_warmup)
+
+
+CASES = {
+    "lif-delta": dict(model=LIF),
+    "lif-exp-synapse": dict(model=LIF, tau_s=5.0),
+    "lif-no-poisson": dict(model=LIF, poisson=False),
+    "eif-delta": dict(model=EIF),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_kernel_matches_the_event_by_event_twin(case):
+    net = _ei_network(**CASES[case])
+    v0 = np.linspace(-70.0, -55.0, net.n_neurons)
+    res = snnlib.simulate_network(net, t_max=200.0, seed=7, v0=v0, record_v=np.arange(net.n_neurons))
+    steps, ids, trace = _naive_run(net, 7, v0)
+    assert res.n_spikes == ids.size > 50
+    np.testing.assert_array_equal(res.spike_ids, ids)
+    np.testing.assert_array_equal(res.spike_times, (steps + 1) * 0.1)
+    if CASES[case]["model"].kind == "lif":
+        np.testing.assert_allclose(res.v, trace, rtol=0, atol=1e-12)
+    else:
+        below = trace < EIF.v_t
+        np.testing.assert_allclose(res.v[below], trace[below], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(res.v, trace, rtol=1e-12 * 110 ** 2)
+
+
+def test_weight_matrix_network_matches_the_twin_with_warmup():
+    rng = np.random.default_rng(0)
+    w = sp.random(30, 30, density=0.2, random_state=1, data_rvs=lambda k: rng.normal(0.0, 1.5, k)).toarray()
+    np.fill_diagonal(w, 0.0)
+    net = snnlib.Network.from_weights(w, LIF, mu=np.linspace(10.0, 16.0, 30), sigma=3.0, delay=1.0)
+    res = snnlib.simulate_network(net, t_max=150.0, seed=11, v0=-65.0, t_warmup=50.0, record_v=[0, 29])
+    steps, ids, trace = _naive_run(net, 11, np.full(30, -65.0), t_max=150.0, t_warmup=50.0)
+    keep = steps >= 500
+    np.testing.assert_array_equal(res.spike_ids, ids[keep])
+    np.testing.assert_allclose(res.spike_times, (steps[keep] - 500 + 1) * 0.1, rtol=1e-12)
+    np.testing.assert_allclose(res.v, trace[[0, 29], 500:], rtol=0, atol=1e-12)
+
+
+def test_unconnected_network_is_the_population_monte_carlo():
+    # same noise streams, same step: a network without synapses is simulate_population, spike for spike
+    n, mu, sigma = 130, 12.0, 4.0
+    net = snnlib.Network()
+    net.add_population("all", EIF, n)
+    net.add_white_noise("all", mu=mu, sigma=sigma)
+    got = snnlib.simulate_network(net, t_max=300.0, seed=5, v0=EIF.v_reset, record_v=[0, 129])
+    ref = snnlib.simulate_population(EIF, mu, sigma, n_neurons=n, t_max=300.0, seed=5, record_v=[0, 129])
+    assert ref.n_spikes > 100
+    np.testing.assert_array_equal(got.spike_ids, ref.spike_ids)
+    np.testing.assert_array_equal(got.spike_times, ref.spike_times)
+    np.testing.assert_array_equal(got.v, ref.v)
+
+
+def _digest(res):
+    return hashlib.sha256(res.spike_times.tobytes() + res.spike_ids.tobytes()).hexdigest()
+
+
+_THREADS_CODE = """
+import hashlib, snnlib
+net = snnlib.brunel_network(5.0, 2.0, n_exc=2000, n_inh=500, seed=1)
+r = snnlib.simulate_network(net, t_max=200.0, seed=2)
+print(r.n_spikes, hashlib.sha256(r.spike_times.tobytes() + r.spike_ids.tobytes()).hexdigest())
+"""
+
+
+def test_same_spikes_at_one_and_two_threads(child_env):
+    # one input ring per thread, summed in fixed point: the order of delivery does not matter
+    outs = [subprocess.run([sys.executable, "-c", _THREADS_CODE], env=child_env(NUMBA_NUM_THREADS=str(t)),
+                           capture_output=True, text=True, check=True, cwd=Path(__file__).parent).stdout.split()
+            for t in (1, 2)]
+    assert int(outs[0][0]) > 1000
+    assert outs[0] == outs[1]
+
+
+def test_same_seed_same_spikes_other_seed_other_spikes():
+    net = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, seed=1)
+    a = snnlib.simulate_network(net, t_max=100.0, seed=3)
+    b = snnlib.simulate_network(net, t_max=100.0, seed=3)
+    c = snnlib.simulate_network(net, t_max=100.0, seed=4)
+    assert _digest(a) == _digest(b) != _digest(c)
+
+
+def test_result_is_a_spike_train_object():
+    net = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, seed=1)
+    res = snnlib.simulate_network(net, t_max=300.0, seed=3, rate_bin=2.0)
+    rates = snnlib.firing_rates(res)
+    np.testing.assert_allclose(rates, res.neuron_rates)
+    e = res.population("E")
+    assert e.n_neurons == 400 and e.spike_ids.max() < 400
+    # population rate bins add up to the counts
+    assert res.rates["E"].sum() * 2.0e-3 * 400 == pytest.approx(np.sum(res.spike_ids < 400))
+    assert res.rate_time[0] == 1.0 and res.rate_time.size == 150
+
+
+@pytest.mark.parametrize("kw,err,match", [
+    (dict(network="brunel"), TypeError, "network must be an snnlib.Network"),
+    (dict(t_max=10.05), ValueError, r"t_max must be a whole number of steps dt = 0.1 ms"),
+    (dict(dt=5.0), ValueError, r"dt must be at most tau_m / 10 = 2 ms"),
+    (dict(dt=0.2), ValueError, r"delay must be a whole number \(>= 1\) of steps dt = 0.2 ms"),
+    (dict(t_warmup=-1.0), ValueError, r"t_warmup must lie in \[0, inf\)"),
+    (dict(v0=30.0), ValueError, r"v0 must be below v_th = 20 mV"),
+    (dict(v0=np.zeros(3)), ValueError, r"v0 must be a scalar or an array of shape \(n_neurons,\) = \(500,\)"),
+    (dict(record_v=[500]), ValueError, r"record_v must be <= 499"),
+    (dict(record_v=[0.5]), ValueError, r"record_v must contain integers"),
+    (dict(t_max=1e300), ValueError, r"steps is too many; raise dt or shorten t_max"),
+])
+def test_bad_input_names_the_argument(kw, err, match):
+    net = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, delay=1.5, seed=1)
+    args = dict(network=net, t_max=10.0, seed=0)
+    args.update(kw)
+    with pytest.raises(err, match=match):
+        snnlib.simulate_network(args.pop("network"), **args)
+
+
+def test_poisson_table_inverts_the_cdf_exactly():
+    # the guide-table fast path (one look-up and one comparison) gives the count a plain search
+    # of the same CDF gives, for uniforms on a fine grid and at every CDF value and its neighbours
+    for lam in (0.05, 2.0, 7.5):
+        cdf, guide = sim.poisson_table(lam)
+        cells = guide.size
+        u = np.concatenate([np.linspace(1e-9, 1 - 1e-9, 20001), cdf[:-1], np.nextafter(cdf[:-1], 2.0)])
+        u = u[(u > 0) & (u < 1)]
+        search = np.searchsorted(cdf, u, side="left")
+        g = guide[np.minimum((u * cells).astype(int), cells - 1)]
+        fast = np.where(g >= 0, g + (u > cdf[np.maximum(g, 0)]), -1)
+        ok = fast >= 0
+        np.testing.assert_array_equal(fast[ok], search[ok])
+        assert ok.mean() > 0.99   # the search path is rare
+        # and the table is the Poisson distribution
+        from scipy import stats
+
+        np.testing.assert_allclose(cdf[:-1], stats.poisson.cdf(np.arange(cdf.size - 1), lam), rtol=1e-13)
