@@ -41,7 +41,7 @@ from numba.np.arrayobj import populate_array
 from numba.np.numpy_support import from_dtype
 
 __all__ = ["PLAIN", "SOURCE_STAMP", "GAMMA", "mix64", "mix64_array", "next_u64", "uniform53", "exp_fast",
-           "EXP_UNDERFLOW", "EXP_OVERFLOW", "work_arrays"]
+           "EXP_UNDERFLOW", "EXP_OVERFLOW", "EXP_ZERO_BELOW", "EXP_INF_ABOVE", "work_arrays"]
 
 #: True if the plain numba twins are in use (environment variable ``SNNLIB_PLAIN_KERNELS=1``).
 PLAIN = os.environ.get("SNNLIB_PLAIN_KERNELS", "").strip() not in ("", "0")
@@ -176,14 +176,19 @@ _EXP_POLY = (2.7626426376580335e-07, 2.7640263790318923e-06, 2.4801504180837137e
              0.00019841170070971308, 0.0013888888932619635, 0.008333333385825085,
              0.04166666666657277, 0.16666666666553953, 0.5000000000000006, 1.0000000000000069,
              1.0)
-#: Below this, exp_fast returns 0: ln of the smallest normal double, 2.2e-308 (2^-1022). Further
-#: down the scale factor 2^k built from its bits would wrap around (the bug this guard removes).
-EXP_UNDERFLOW = -708.3964185322641
-#: Above this, exp_fast returns +inf: just below (1023 + 1/2) ln 2 = 709.4366, where k would reach
-#: 1024, the exponent of inf. exp(x) is then above 1.26e308, within a factor 1.4 of the largest
-#: double. A NaN argument also gives +inf (the kernels never pass one; a NaN test would cost 15 %
-#: of a step).
-EXP_OVERFLOW = 709.43
+#: exp_fast clamps its argument to [EXP_UNDERFLOW, EXP_OVERFLOW] before it builds 2^k from bits;
+#: the clamp values are chosen so that the bits themselves give the limits, with no test of the
+#: result: at -709 the exponent k is -1023, whose bit pattern is +0.0, so exp_fast is exactly 0
+#: for every x below -708.74 (where exp(x) < 2.4e-308, the smallest normal double being 2.2e-308);
+#: at 709.9 k is 1024, the bit pattern of +inf, so exp_fast is +inf for every x above 709.44
+#: (where exp(x) > 1.26e308, within a factor 1.4 of the largest double). Without the clamp the
+#: exponent wrapped around (exp_fast(-800) was -1.2e269). A NaN argument gives +inf too (the
+#: kernels never pass one; testing for it would cost 15 % of an EIF step).
+EXP_UNDERFLOW = -709.0
+EXP_OVERFLOW = 709.9
+#: Smallest and largest x for which exp_fast is neither 0 nor +inf (k = -1022 and k = 1023).
+EXP_ZERO_BELOW = (-1022.5) * math.log(2.0)
+EXP_INF_ABOVE = 1023.5 * math.log(2.0)
 
 
 @intrinsic
@@ -195,11 +200,8 @@ def _exp_fast_llvm(typingctx, x):
         x = args[0]
         dbl = ir.DoubleType()
         floor = builder.module.declare_intrinsic("llvm.floor", [dbl])
-        # Clamp x to the safe range with the compare-and-select pair that x86 does in one min and
-        # one max instruction (other forms, or a NaN test, cost 5-15 % of an EIF step), then patch
-        # the results out of range: 0 below, +inf above and for NaN (callers never pass NaN).
-        over = builder.fcmp_unordered(">", x, _f64(EXP_OVERFLOW))
-        under = builder.fcmp_ordered("<", x, _f64(EXP_UNDERFLOW))
+        # Clamp x with the compare-and-select pair that x86 does in one min and one max
+        # instruction; the clamp values make 2^k +0.0 below and +inf above (see EXP_UNDERFLOW).
         x1 = builder.select(builder.fcmp_ordered("<", x, _f64(EXP_OVERFLOW)), x, _f64(EXP_OVERFLOW))
         xc = builder.select(builder.fcmp_ordered(">", x1, _f64(EXP_UNDERFLOW)), x1, _f64(EXP_UNDERFLOW))
         k = builder.call(floor, [builder.fadd(builder.fmul(xc, _f64(_LOG2E)), _f64(0.5))])
@@ -208,10 +210,7 @@ def _exp_fast_llvm(typingctx, x):
         for c in _EXP_POLY[1:]:
             p = builder.fadd(builder.fmul(p, r), _f64(c))
         bits = builder.shl(builder.add(builder.fptosi(k, ir.IntType(64)), _u64(1023)), _u64(52))
-        val = builder.fmul(p, builder.bitcast(bits, dbl))
-        val = builder.select(over, _f64(math.inf), val)
-        val = builder.select(under, _f64(0.0), val)
-        return val
+        return builder.fmul(p, builder.bitcast(bits, dbl))
 
     return types.float64(types.float64), codegen
 
@@ -236,12 +235,12 @@ def _exp_fast_plain(x):
     p = p * r + _P8
     p = p * r + _P9
     p = p * r + _P10
-    val = math.ldexp(p, int(k))
-    if not x <= EXP_OVERFLOW:  # above, or NaN
-        val = math.inf
-    if x < EXP_UNDERFLOW:
-        val = 0.0
-    return val
+    # 2^k as the intrinsic builds it from bits: +0.0 for k = -1023, +inf for k = 1024
+    if k < -1022.0:
+        return 0.0
+    if k > 1023.0:
+        return math.inf
+    return math.ldexp(p, int(k))
 
 
 # ------------------------------------------------------------------------------------------------

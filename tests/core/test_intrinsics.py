@@ -31,7 +31,8 @@ _exp_llvm, _exp_plain = _make_exp(it._exp_fast_llvm), _make_exp(it._exp_fast_pla
 
 def _exp_args():
     rng = np.random.default_rng(1)
-    edges = [it.EXP_UNDERFLOW, it.EXP_OVERFLOW, -745.2, 709.78, -1e300, 1e300, -np.inf, np.inf, 0.0, -0.0]
+    edges = [it.EXP_ZERO_BELOW, it.EXP_INF_ABOVE, it.EXP_UNDERFLOW, it.EXP_OVERFLOW, -745.2, 709.78, -1e300,
+             1e300, -np.inf, np.inf, 0.0, -0.0]
     near = [np.nextafter(e, d) for e in edges[:2] for d in (-np.inf, np.inf)]
     return np.concatenate([rng.uniform(-800.0, 800.0, 20000), rng.uniform(-2.0, 2.0, 5000), edges, near])
 
@@ -47,20 +48,25 @@ def test_exp_fast_twins_are_identical():
 def test_exp_fast_guard_gives_zero_below_and_inf_above():
     # the critical bug: below -708 the scale 2^k wrapped around (exp_fast(-710) was -inf,
     # exp_fast(-800) = -1.2e269, exp_fast(800) = -8e-270)
-    x = np.array([-1e300, -800.0, -710.0, np.nextafter(it.EXP_UNDERFLOW, -np.inf), -np.inf])
+    x = np.array([-1e300, -800.0, -710.0, np.nextafter(it.EXP_ZERO_BELOW, -np.inf), -np.inf])
     out = np.empty_like(x)
     _exp_llvm(x, out)
-    assert np.all(out == 0.0)
-    x = np.array([np.nextafter(it.EXP_OVERFLOW, np.inf), 710.0, 800.0, 1e300, np.inf])
+    assert np.all(out == 0.0) and not np.any(np.signbit(out))
+    x = np.array([np.nextafter(it.EXP_INF_ABOVE, np.inf), 709.78, 710.0, 800.0, 1e300, np.inf])
+    out = np.empty_like(x)
     _exp_llvm(x, out)
     assert np.all(out == np.inf)
     # inside the range the relative error is a few ulp, right up to both edges
-    x = np.array([it.EXP_UNDERFLOW, it.EXP_UNDERFLOW + 1e-9, -700.0, 700.0, it.EXP_OVERFLOW])
+    x = np.array([np.nextafter(it.EXP_ZERO_BELOW, np.inf), -708.0, -700.0, 700.0,
+                  np.nextafter(it.EXP_INF_ABOVE, -np.inf)])
     out = np.empty_like(x)
     _exp_llvm(x, out)
     np.testing.assert_allclose(out, np.exp(x), rtol=4 * 2.0 ** -52)
-    # the exp of the book's EIF: psi underflows to exactly 0 far below V_T, never negative
     assert out.min() > 0.0
+    # 0 only where exp(x) is below the smallest normal double, inf only within a factor 1.4 of
+    # the largest: the limits are where the double range ends
+    assert np.exp(it.EXP_ZERO_BELOW) < 1.1 * np.finfo(float).tiny
+    assert np.exp(it.EXP_INF_ABOVE) > np.finfo(float).max / 1.42
 
 
 def _make_bits(next_u64, mix64, uniform53):
