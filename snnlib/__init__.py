@@ -33,7 +33,8 @@ from .neuron import (DeterministicRun, PopulationResult, eif_fi_curve, langevin_
 from .fokker_planck import (DensityEvolution, StationaryState, lif_cv, siegert_rate, solve_density,
                             spike_spectrum, stationary, susceptibility)
 # -- recurrent networks --
-from .network import BRUNEL_LIF, Network, NetworkResult, brunel_network, simulate_network
+from .network import (BRUNEL_LIF, MeanField, Network, NetworkResult, brunel_mean_field, brunel_network,
+                      mean_field, simulate_network)
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
@@ -54,7 +55,8 @@ __all__ = [
     "siegert_rate", "lif_cv", "StationaryState", "stationary", "susceptibility", "spike_spectrum",
     "DensityEvolution", "solve_density",
     # recurrent networks
-    "Network", "NetworkResult", "brunel_network", "simulate_network", "BRUNEL_LIF",
+    "Network", "NetworkResult", "brunel_network", "simulate_network", "BRUNEL_LIF", "MeanField", "mean_field",
+    "brunel_mean_field",
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",

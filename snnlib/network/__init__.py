@@ -6,12 +6,16 @@
 * :mod:`~snnlib.network.network`: :class:`Network` (populations of LIF or EIF neurons,
   projections with weights and delays, Poisson or white-noise drive), :func:`brunel_network`;
 * :mod:`~snnlib.network.simulate`: :func:`simulate_network`, the delay-coupled simulator built on
-  the single-neuron step of :mod:`snnlib.neuron.step`.
+  the single-neuron step of :mod:`snnlib.neuron.step`;
+* :mod:`~snnlib.network.mean_field`: self-consistent stationary rates by the diffusion
+  approximation (:func:`mean_field`, :func:`brunel_mean_field`).
 """
 
 from .connectivity import Connectivity, bernoulli, fixed_indegree, from_matrix
 from .network import BRUNEL_LIF, Network, Population, Projection, brunel_network
+from .mean_field import MeanField, brunel_mean_field, mean_field
 from .simulate import NetworkResult, simulate_network
 
 __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL_LIF", "Network", "Population",
-           "Projection", "brunel_network", "NetworkResult", "simulate_network"]
+           "Projection", "brunel_network", "NetworkResult", "simulate_network", "MeanField", "mean_field",
+           "brunel_mean_field"]
