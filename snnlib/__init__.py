@@ -38,8 +38,8 @@ from .network import (BRUNEL_LIF, MeanField, Network, NetworkResult, brunel_mean
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
-                     gamma_spike_train, isi, poisson_spike_train, population_rate, power_spectrum,
-                     spike_count_correlation)
+                     gamma_spike_train, isi, poisson_spike_train, population_rate, population_spectrum,
+                     power_spectrum, spike_count_correlation, synchrony_index)
 
 __version__ = "0.1.0"
 
@@ -60,6 +60,7 @@ __all__ = [
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
-    "power_spectrum", "cross_correlogram", "spike_count_correlation", "poisson_spike_train",
+    "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
+    "poisson_spike_train",
     "gamma_spike_train",
 ]

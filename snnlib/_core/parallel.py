@@ -17,11 +17,20 @@ the interpreter exits.
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
+
+# snnlib runs its kernels on its own threads and asks numba only for the thread count
+# (numba.get_num_threads / set_num_threads), which starts numba's threading layer. The default
+# layer may be OpenMP, which loads a second OpenMP runtime next to NEST's (snnlib.interop) and
+# crashes NEST when it starts its threads. numba's own "workqueue" layer has no such runtime and is
+# all snnlib needs; a layer chosen by the user (NUMBA_THREADING_LAYER) is left alone.
+if not os.environ.get("NUMBA_THREADING_LAYER"):
+    numba.config.THREADING_LAYER = "workqueue"
 
 __all__ = ["run_blocks", "run_ranges", "block_ranges", "shutdown"]
 

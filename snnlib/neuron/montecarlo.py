@@ -429,13 +429,13 @@ def run_chunks(run: _Run, sink: _SpikeSink, *, chunk_steps: int | None = None, p
             bar.close()
 
 
-def _progress_bar(progress, est_seconds, total):
+def _progress_bar(progress, est_seconds, total, desc="simulate_population"):
     """A tqdm bar of ``total`` steps if wanted (see :func:`_progress_wanted`), else None."""
     if not _progress_wanted(progress, est_seconds):
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="step", desc="simulate_population", leave=False)
+    return tqdm(total=total, unit="step", desc=desc, leave=False)
 
 
 def _progress_wanted(progress, est_seconds):

@@ -485,3 +485,43 @@ def test_trains_sorted_across_neurons_are_not_required():
 def test_exported_at_top_level():
     for name in sp.__all__:
         assert getattr(snnlib, name) is getattr(sp, name)
+
+
+# --- population activity: spectrum and synchrony ---------------------------------------------------
+def test_population_spectrum_of_independent_and_identical_trains():
+    from snnlib.spikes import poisson_spike_train, population_spectrum, power_spectrum
+
+    n, rate = 40, 25.0
+    st = poisson_spike_train(rate, 20_000.0, n_trains=n, seed=4)
+    ps = population_spectrum(st, dt=1.0, segment_length=500.0, window="boxcar")
+    # independent: S_A = r / N at every f > 0; each value averages n_averaged exponential periodograms
+    vals = ps.power[1:-1]
+    se = (rate / n) / math.sqrt(ps.n_averaged * vals.size)
+    assert abs(vals.mean() - rate / n) < 4 * se
+    # N identical trains: the population activity is the single train
+    one = poisson_spike_train(rate, 20_000.0, n_trains=1, seed=5)
+    same = snnlib.SpikeTrains(np.repeat(one.spike_times, n), np.tile(np.arange(n), one.spike_times.size), n,
+                              one.t_max)
+    np.testing.assert_allclose(population_spectrum(same, dt=1.0, segment_length=500.0).power,
+                               power_spectrum(one, dt=1.0, segment_length=500.0, window="hann").power, rtol=1e-10)
+
+
+def test_synchrony_index_limits():
+    from snnlib.spikes import poisson_spike_train, synchrony_index
+
+    n, t_max, width = 100, 50_000.0, 5.0
+    st = poisson_spike_train(20.0, t_max, n_trains=n, seed=6)
+    chi = synchrony_index(st, bin_width=width)
+    # independent: chi^2 = 1/N up to the sampling error of a variance over M bins, sqrt(2/M)
+    m = t_max / width
+    assert abs(chi ** 2 * n - 1.0) < 4 * math.sqrt(2.0 / m)
+    one = poisson_spike_train(20.0, t_max, n_trains=1, seed=7)
+    same = snnlib.SpikeTrains(np.repeat(one.spike_times, 3), np.tile(np.arange(3), one.spike_times.size), 3,
+                              one.t_max)
+    assert synchrony_index(same, bin_width=width) == pytest.approx(1.0, rel=1e-12)
+    # against a naive computation on the count matrix
+    counts = snnlib.bin_spikes(st, bin_width=width).counts.astype(float)
+    ref = math.sqrt(counts.mean(axis=0).var() / counts.var(axis=1).mean())
+    assert chi == pytest.approx(ref, rel=1e-12)
+    with pytest.raises(ValueError, match=r"bin_width must be <= t_max / 2"):
+        synchrony_index(st, bin_width=t_max)
