@@ -12,7 +12,9 @@ each, so a reader finds each concept where its name says::
       fokker_planck/   theory of the same neurons: Siegert formula, stationary state, linear
                        response (chi, S), time-dependent density; one shared voltage grid
       spikes/          spike-train containers, statistics estimated from data, generators
-      network/         recurrent networks (chapters 7-9)
+      network/         recurrent networks (chapters 7-9): connectivity, the network simulator,
+                       mean-field theory
+      interop/         the same network in NEST 3 (to_nest), for runs beyond one machine
       ml/              chapter 1: data sets, perceptron, MLP (``from snnlib import ml``)
       plotting/        the house style and the live figures of the widgets
       _core/           private: validation, seeding, in-kernel RNG, LLVM intrinsics and their
@@ -23,7 +25,7 @@ of recorded spikes, :func:`spike_spectrum` is its Fokker-Planck *theory*; :func:
 intervals from data, :func:`lif_isi` is the noise-free LIF's interval in closed form.
 """
 
-from . import ml, network, plotting, units
+from . import interop, ml, network, plotting, units
 # -- neuron models --
 from .models import EIF, LIF, IFModel, IntegrateAndFire
 # -- single neurons in time: noise-free and Monte Carlo --
@@ -45,7 +47,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # subpackages imported as modules
-    "ml", "network", "plotting", "units",
+    "interop", "ml", "network", "plotting", "units",
     # neuron models
     "IntegrateAndFire", "LIF", "EIF", "IFModel",
     # single neurons in time
