@@ -34,7 +34,7 @@ from .._core import rng as _rng
 from .._core.intrinsics import SOURCE_STAMP, next_u64, uniform53, work_arrays
 from .._core.parallel import block_ranges, run_ranges
 from .._core.seeding import as_generator
-from .._core.validation import (MAX_STEPS, check_array, check_memory, check_nonnegative,
+from .._core.validation import (MAX_STEPS, check_array, check_bool, check_memory, check_nonnegative,
                                 check_positive, check_work, nearest_steps, whole_steps)
 from ..neuron.montecarlo import BLOCK, _progress_bar
 from ..neuron.step import Q_MAX, bridge_exponent, eif_psi, em_update, inverse_bridge_variance, noise_step
@@ -309,13 +309,14 @@ _GUIDE_SHIFT = np.uint64(64 - int(math.log2(POISSON_GUIDE)))
 
 
 @functools.lru_cache(maxsize=None)
-def network_kernel(eif: bool, noise: bool, poisson: bool, synaptic: bool, record: bool):
+def network_kernel(eif: bool, noise: bool, poisson: bool, synaptic: bool, record: bool, bridge: bool = True):
     """The kernel for one combination of features (closure constants; built once per process and
     cached on disk per combination, keyed also by the inlined sources' stamp)."""
-    return _make_kernel(bool(eif), bool(noise), bool(poisson), bool(synaptic), bool(record), SOURCE_STAMP)
+    return _make_kernel(bool(eif), bool(noise), bool(poisson), bool(synaptic), bool(record), bool(bridge),
+                        SOURCE_STAMP)
 
 
-def _make_kernel(eif, noise, poisson, synaptic, record, stamp):
+def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
     @njit(cache=True, nogil=True, fastmath={"contract", "arcp", "nsz"})
     def run(b0, b1, tid, n0, n1, p, s, syn, ring, cdf, guide, out, rec):
         """Integrate blocks ``b0 .. b1 - 1`` from step ``n0`` to ``n1`` and deliver their spikes into
@@ -407,7 +408,8 @@ def _make_kernel(eif, noise, poisson, synaptic, record, stamp):
                     qq = bridge_exponent(x, xpre, vth[lane], ib[lane])
                     q[lane] = qq
                     fix = slow | pois
-                    f = (_FLAG_FIRE if (xn >= vth[lane]) | ((qq < Q_MAX) & (not held)) else 0) | fix \
+                    near = (qq < Q_MAX) & (not held) if bridge else False
+                    f = (_FLAG_FIRE if (xn >= vth[lane]) | near else 0) | fix \
                         | (_FLAG_HELD if held & (fix > 0) else 0)
                     vv[lane] = xn
                     flag[lane] = f
@@ -448,7 +450,7 @@ def _make_kernel(eif, noise, poisson, synaptic, record, stamp):
                                 vv[lane] = xpre + jmp
                             q[lane] = bridge_exponent(x, xpre, vth[lane], ib[lane])
                         fire = vv[lane] >= vth[lane]
-                        if not fire and q[lane] < Q_MAX:
+                        if bridge and not fire and q[lane] < Q_MAX:
                             fire = uniform53(next_u64(st, lane)) < math.exp(-q[lane])
                         if fire:
                             out.step[b, cnt] = k
@@ -630,7 +632,7 @@ def _chunking(net, dt, n_blocks):
 
 
 def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_v=None, v0=None, rate_bin=None,
-                     progress=None) -> NetworkResult:
+                     threshold_correction=True, progress=None) -> NetworkResult:
     r"""Simulate a :class:`~snnlib.network.network.Network` (Euler-Maruyama, delayed synapses).
 
     Parameters
@@ -655,6 +657,10 @@ def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_
         and ``v_th`` (``v_t`` for the EIF), drawn from ``seed``.
     rate_bin : None or float
         Bin of the population rates (ms), a whole number of steps; default the nearest to 1 ms.
+    threshold_correction : bool
+        Brownian-bridge test for threshold crossings between grid points (default True), as in
+        :func:`snnlib.simulate_population`; False gives plain Euler-Maruyama (and, for a neuron
+        without noise, fires only when V ends a step at or above threshold).
     progress : None or bool
         Show a progress bar (None: for runs estimated to take more than a few seconds).
 
@@ -708,7 +714,8 @@ def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_
                  hint="simulate a smaller network")
     ring = np.zeros((bounds.size - 1, n_slots, n_lanes), dtype=np.int64)
     kernel = network_kernel(any(p.model.kind == "eif" for p in net.populations), bool(np.any(params.sig_step > 0)),
-                            bool(np.any(params.table >= 0)), bool(np.any(params.syn_gain > 0)), rec_ids is not None)
+                            bool(np.any(params.table >= 0)), bool(np.any(params.syn_gain > 0)), rec_ids is not None,
+                            check_bool(threshold_correction, "threshold_correction"))
     out = ChunkOut(np.zeros((n_blocks, cap), dtype=np.int64), np.zeros((n_blocks, cap), dtype=np.int64),
                    np.zeros(n_blocks, dtype=np.int64))
     pops = net.populations

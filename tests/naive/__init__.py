@@ -17,4 +17,5 @@ from .ml import (train_perceptron, mlp_loss_and_grad, train_mlp)  # noqa: F401
 from .neuron import (lif_trajectory_with_threshold, eif_isi, simulate_deterministic, langevin_noise,
                      simulate_population)  # noqa: F401
 from .spikes import (bin_spikes, isi, cross_correlogram_counts, lag_overlap, periodogram, pearson)  # noqa: F401
+from .network import network_from_scratch  # noqa: F401
 from .network import simulate_network as simulate_network_naive  # noqa: F401

@@ -111,3 +111,22 @@ def simulate_network(net, t_max, dt, noise_seed, poisson_seed, v0, t_warmup=0.0)
                     slot[t] = slot.get(t, 0) + w
         trace[:, k + 1] = v
     return np.array(out_steps, dtype=np.int64), np.array(out_ids, dtype=np.int64), trace
+
+
+def network_from_scratch(w, model, mu, sigma, delay, dt, xi, v0):
+    """Euler-Maruyama for N coupled LIF neurons: w[i, j] (mV) is the jump a spike of
+    j causes in i, delay ms later; xi[k, i] is the noise of neuron i at step k."""
+    n_steps, n = xi.shape
+    d = round(delay / dt)                              # the delay in steps
+    a, s = dt / model.tau_m, sigma * np.sqrt(2 * dt / model.tau_m)
+    v, ref = np.array(v0, dtype=float), np.zeros(n, dtype=int)
+    fired = np.zeros((n_steps, n), dtype=bool)         # spikes at the end of each step
+    for k in range(n_steps):
+        jump = w @ fired[k - d] if k >= d else 0.0     # spikes emitted d steps ago
+        v = v + a * (model.e_l - v + mu) + s * xi[k] + jump
+        v = np.where(ref > 0, model.v_reset, v)        # refractory: held at reset
+        ref = np.maximum(ref - 1, 0)
+        fired[k] = v >= model.v_th
+        v[fired[k]] = model.v_reset
+        ref[fired[k]] = round(model.t_ref / dt)
+    return fired

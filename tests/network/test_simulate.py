@@ -173,3 +173,21 @@ def test_poisson_table_inverts_the_cdf_exactly():
         from scipy import stats
 
         np.testing.assert_allclose(cdf[:-1], stats.poisson.cdf(np.arange(cdf.size - 1), lam), rtol=1e-13)
+
+
+def test_plain_euler_network_is_the_from_scratch_loop():
+    # chapter 7's few-line NumPy network on the library's own noise (langevin_noise draws the
+    # normals of each neuron's stream): the same spikes as simulate_network without the bridge
+    rng = np.random.default_rng(3)
+    n, dt, t_max, seed = 60, 0.1, 300.0, 5
+    w = np.where(rng.random((n, n)) < 0.2, rng.choice([1.0, -3.0], size=(n, n), p=[0.8, 0.2]), 0.0)
+    np.fill_diagonal(w, 0.0)
+    mu, sigma, v0 = 12.0, 4.0, -65.0
+    xi = snnlib.langevin_noise(n, round(t_max / dt), seed=seed)
+    fired = naive.network_from_scratch(w, LIF, mu, sigma, 1.5, dt, xi, np.full(n, v0))
+    steps, ids = np.nonzero(fired)
+    net = snnlib.Network.from_weights(w, LIF, mu=mu, sigma=sigma, delay=1.5)
+    res = snnlib.simulate_network(net, t_max=t_max, seed=seed, v0=v0, threshold_correction=False)
+    assert ids.size > 200
+    np.testing.assert_array_equal(res.spike_ids, ids)
+    np.testing.assert_allclose(res.spike_times, (steps + 1) * dt, rtol=1e-12)
