@@ -36,7 +36,7 @@ from .fokker_planck import (DensityEvolution, StationaryState, lif_cv, siegert_r
                             spike_spectrum, stationary, susceptibility)
 # -- recurrent networks --
 from .network import (BRUNEL_LIF, MeanField, Network, NetworkResult, brunel_mean_field, brunel_network,
-                      mean_field, simulate_network)
+                      mean_field, rate_transfer, simulate_network)
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
@@ -58,7 +58,7 @@ __all__ = [
     "DensityEvolution", "solve_density",
     # recurrent networks
     "Network", "NetworkResult", "brunel_network", "simulate_network", "BRUNEL_LIF", "MeanField", "mean_field",
-    "brunel_mean_field",
+    "brunel_mean_field", "rate_transfer",
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",

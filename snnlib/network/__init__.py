@@ -13,9 +13,9 @@
 
 from .connectivity import Connectivity, bernoulli, fixed_indegree, from_matrix
 from .network import BRUNEL_LIF, Network, Population, Projection, brunel_network
-from .mean_field import MeanField, brunel_mean_field, mean_field
+from .mean_field import MeanField, brunel_mean_field, mean_field, rate_transfer
 from .simulate import NetworkResult, simulate_network
 
 __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL_LIF", "Network", "Population",
            "Projection", "brunel_network", "NetworkResult", "simulate_network", "MeanField", "mean_field",
-           "brunel_mean_field"]
+           "brunel_mean_field", "rate_transfer"]

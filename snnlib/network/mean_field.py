@@ -39,7 +39,7 @@ from ..fokker_planck import siegert_rate, stationary
 from ..units import MS_PER_S
 from .network import BRUNEL_LIF, Network, brunel_threshold_rate
 
-__all__ = ["MeanField", "mean_field", "brunel_mean_field"]
+__all__ = ["MeanField", "mean_field", "brunel_mean_field", "rate_transfer"]
 
 #: Relative tolerance of the self-consistent rates.
 RTOL = 1e-10
@@ -252,6 +252,59 @@ def _solve(inp: _Inputs, rates0, max_iter: int) -> MeanField:
     mu, sigma = inp.mu_sigma(rates)
     cv = np.array([_cv(inp.models[i], mu[i], sigma[i]) for i in range(n)])
     return MeanField(inp.names, rates, mu, sigma, cv, it, float(resid.max()))
+
+
+def rate_transfer(network, rates, *, per_neuron: bool = False) -> dict:
+    r"""One pass through the mean-field map: the input statistics and output rates for given input rates.
+
+    The self-consistency of :func:`mean_field` in its open form: if the neurons of every
+    population fired at ``rates``, their inputs would have mean ``mu`` and noise ``sigma``
+    (diffusion approximation) and they would fire at ``rate_out``. The fixed points of this map
+    (rate_out = rates) are the mean-field states; plotting ``rate_out`` against ``rates`` finds
+    them graphically.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    rates : array_like, shape (n_populations,) or (n_points, n_populations)
+        Input rates (Hz), one per population (or per neuron with ``per_neuron``); a 2-D array
+        evaluates the map at several points.
+    per_neuron : bool
+        One rate per neuron instead of per population (see :func:`mean_field`).
+
+    Returns
+    -------
+    dict
+        ``mu``, ``sigma`` (mV, book convention) and ``rate_out`` (Hz), each of the shape of ``rates``.
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> net = snnlib.brunel_network(5.0, 2.0, n_exc=1000, n_inh=250, epsilon=1.0, j=0.1, seed=1)
+    >>> out = snnlib.network.rate_transfer(net, [[0.0, 0.0], [40.0, 40.0]])
+    >>> out["rate_out"].shape
+    (2, 2)
+    """
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be an snnlib.Network, got {type(network).__name__}")
+    from .._core.validation import check_array
+
+    inp = _Inputs.of_network(network, check_bool(per_neuron, "per_neuron"))
+    n = len(inp.names)
+    r = check_array(rates, "rates", ndim=(1, 2), low=0.0, unit="Hz")
+    pts = r.reshape(-1, n) if r.shape[-1] == n else _bad_rates(r, n)
+    mu = np.empty_like(pts)
+    sigma = np.empty_like(pts)
+    out = np.empty_like(pts)
+    for k, x in enumerate(pts):
+        mu[k], sigma[k] = inp.mu_sigma(x)
+        out[k] = [_rate(inp.models[i], inp.tau_s[i], mu[k, i], sigma[k, i]) for i in range(n)]
+    return {"mu": mu.reshape(r.shape), "sigma": sigma.reshape(r.shape), "rate_out": out.reshape(r.shape)}
+
+
+def _bad_rates(r, n):
+    raise ValueError(f"rates must have {n} entries (one per population) in its last axis, got shape {r.shape}")
 
 
 def _polish(phi, rates):

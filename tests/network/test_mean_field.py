@@ -97,3 +97,17 @@ def test_mean_field_bad_input():
         snnlib.mean_field(net)
     with pytest.raises(ValueError, match=r"rates0 must have shape \(3,\)"):
         snnlib.mean_field(net, per_neuron=True, rates0=[1.0, 2.0])
+
+
+def test_rate_transfer_is_the_map_whose_fixed_point_mean_field_finds():
+    net = snnlib.brunel_network(5.0, 2.0, n_exc=2000, n_inh=500, seed=1)
+    mf = snnlib.mean_field(net)
+    out = snnlib.rate_transfer(net, mf.rate)
+    np.testing.assert_allclose(out["rate_out"], mf.rate, rtol=1e-8)
+    np.testing.assert_allclose(out["mu"], mf.mu, rtol=1e-12)
+    # away from the fixed point: above it the map returns less (inhibition dominates), below more
+    grid = np.outer([0.5, 2.0], mf.rate)
+    out = snnlib.rate_transfer(net, grid)["rate_out"]
+    assert np.all(out[0] > grid[0]) and np.all(out[1] < grid[1])
+    with pytest.raises(ValueError, match="rates must have 2 entries"):
+        snnlib.rate_transfer(net, [1.0, 2.0, 3.0])
