@@ -27,6 +27,7 @@ of order ``dt / tau_m`` (0.5 % at dt = 0.1 ms, tau_m = 20 ms).
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -46,6 +47,7 @@ _NEST_SEED_MAX = 2 ** 31 - 1
 
 def nest_available() -> bool:
     """True if NEST 3 can be imported."""
+    os.environ.setdefault("PYNEST_QUIET", "1")
     try:
         import nest  # noqa: F401
     except ImportError:
@@ -54,11 +56,20 @@ def nest_available() -> bool:
 
 
 def _import_nest():
+    os.environ.setdefault("PYNEST_QUIET", "1")     # no banner on import
     try:
         import nest
     except ImportError:
         raise ImportError("to_nest needs NEST 3: pip install 'snnlib[nest]' (the nest-simulator package)") from None
     return nest
+
+
+def _quiet(nest) -> None:
+    """Errors only from NEST's kernel (the attribute of NEST >= 3.9, else the older call)."""
+    if hasattr(nest, "VerbosityLevel"):
+        nest.verbosity = nest.VerbosityLevel.ERROR
+    else:  # pragma: no cover - NEST < 3.9
+        nest.set_verbosity("M_ERROR")
 
 
 def _neuron_model(pop) -> tuple[str, dict]:
@@ -182,8 +193,8 @@ def to_nest(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, n_threads=None, 
     state = _initial_state(net, n, v0, rng)   # the draws simulate_network makes with this seed
     nest_seed = int(rng.integers(1, _NEST_SEED_MAX))
 
-    nest.set_verbosity("M_ERROR")
     nest.ResetKernel()
+    _quiet(nest)
     nest.SetKernelStatus({"resolution": dt, "local_num_threads": n_threads, "rng_seed": nest_seed,
                           "print_time": False})
     nodes = {}

@@ -726,7 +726,7 @@ def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_
     total = warm + n_rec
     from ..neuron.montecarlo import SECONDS_PER_NEURON_STEP
 
-    bar = _progress_bar(progress, 3.0 * n * total * SECONDS_PER_NEURON_STEP, total, desc="simulate_network")
+    bar = _progress_bar(progress, 1.5 * n * total * SECONDS_PER_NEURON_STEP, total, desc="simulate_network")
     try:
         for n0 in range(0, total, chunk):
             n1 = min(total, n0 + chunk)
