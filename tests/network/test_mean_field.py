@@ -72,16 +72,10 @@ def test_per_neuron_mean_field_without_coupling_is_the_single_neuron_rate():
     np.testing.assert_allclose(mf.rate, snnlib.siegert_rate(snnlib.LIF(), mu, 3.0), rtol=1e-12)
 
 
-def test_eif_network_mean_field_against_simulation():
+def test_eif_network_mean_field_against_simulation(eif_network):
     # a sparse EIF network with white-noise drive and weak coupling: the stationary state from
     # threshold integration (the EIF's phi) against the simulated rate
-    eif = snnlib.EIF()
-    net = snnlib.Network(seed=2)
-    net.add_population("E", eif, 2000)
-    net.add_population("I", eif, 500)
-    net.connect("E", ["E", "I"], rule="fixed_indegree", indegree=100, j=0.2, delay=1.5)
-    net.connect("I", ["E", "I"], rule="fixed_indegree", indegree=25, j=-1.0, delay=1.5)
-    net.add_white_noise(["E", "I"], mu=14.0, sigma=4.0)
+    net = eif_network
     mf = snnlib.mean_field(net)
     res = snnlib.simulate_network(net, t_max=2000.0, t_warmup=200.0, seed=3)
     for name, rate in zip(mf.names, mf.rate):

@@ -49,15 +49,8 @@ def test_brunel_network_in_nest_and_snnlib():
     assert a.n_neurons == b.n_neurons and set(a.rates) == {"E", "I"}
 
 
-def test_eif_network_with_white_noise_in_nest_and_snnlib():
-    eif = snnlib.EIF()
-    net = snnlib.Network(seed=2)
-    net.add_population("E", eif, 2000)
-    net.add_population("I", eif, 500)
-    net.connect("E", ["E", "I"], rule="fixed_indegree", indegree=100, j=0.2, delay=1.5)
-    net.connect("I", ["E", "I"], rule="fixed_indegree", indegree=25, j=-1.0, delay=1.5)
-    net.add_white_noise(["E", "I"], mu=14.0, sigma=4.0)
-    _compare(net, dt=0.05)
+def test_eif_network_with_white_noise_in_nest_and_snnlib(eif_network):
+    _compare(eif_network, dt=0.05)
 
 
 def test_weight_matrix_is_passed_synapse_by_synapse():
