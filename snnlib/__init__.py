@@ -32,8 +32,8 @@ from .models import EIF, LIF, IFModel, IntegrateAndFire
 from .neuron import (DeterministicRun, PopulationResult, eif_fi_curve, langevin_noise, lif_fi_curve, lif_isi,
                      lif_trajectory, rheobase, simulate_deterministic, simulate_population)
 # -- Fokker-Planck theory: Siegert, stationary state, linear response, time-dependent density --
-from .fokker_planck import (DensityEvolution, StationaryState, lif_cv, siegert_rate, solve_density,
-                            spike_spectrum, stationary, susceptibility)
+from .fokker_planck import (DensityEvolution, StationaryState, lif_cv, shared_input_correlation, siegert_rate,
+                            solve_density, spike_spectrum, stationary, susceptibility)
 # -- recurrent networks --
 from .network import (BRUNEL_LIF, MeanField, Network, NetworkResult, brunel_mean_field, brunel_network,
                       mean_field, rate_transfer, simulate_network)
@@ -55,7 +55,7 @@ __all__ = [
     "simulate_deterministic", "PopulationResult", "simulate_population", "langevin_noise",
     # Fokker-Planck theory
     "siegert_rate", "lif_cv", "StationaryState", "stationary", "susceptibility", "spike_spectrum",
-    "DensityEvolution", "solve_density",
+    "DensityEvolution", "solve_density", "shared_input_correlation",
     # recurrent networks
     "Network", "NetworkResult", "brunel_network", "simulate_network", "BRUNEL_LIF", "MeanField", "mean_field",
     "brunel_mean_field", "rate_transfer",

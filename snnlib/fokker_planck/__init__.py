@@ -5,17 +5,20 @@
   threshold integration;
 * :mod:`~snnlib.fokker_planck.linear_response`: the susceptibility chi(f) and the spike-train power
   spectrum S(f) (*theory*; the estimate from data is :func:`power_spectrum <snnlib.spikes.statistics.power_spectrum>`);
-* :mod:`~snnlib.fokker_planck.time_dependent`: the density evolving under time-dependent input.
+* :mod:`~snnlib.fokker_planck.time_dependent`: the density evolving under time-dependent input;
+* :mod:`~snnlib.fokker_planck.correlation`: the spike-count correlation that shared input induces
+  (linear response, from chi and S).
 
 The voltage grid shared by the solvers (with its defaults and the reasons they differ between
 threshold integration and time stepping), their input check, and the exponential step and Romberg
 extrapolation of threshold integration live in ``snnlib.fokker_planck.grid``.
 """
 
+from .correlation import shared_input_correlation
 from .linear_response import spike_spectrum, susceptibility
 from .siegert import lif_cv, siegert_rate
 from .stationary import StationaryState, stationary
 from .time_dependent import DensityEvolution, solve_density
 
 __all__ = ["lif_cv", "siegert_rate", "StationaryState", "stationary", "spike_spectrum", "susceptibility",
-           "DensityEvolution", "solve_density"]
+           "DensityEvolution", "solve_density", "shared_input_correlation"]

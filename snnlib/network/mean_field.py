@@ -71,6 +71,13 @@ class MeanField:
         Steps of the rate dynamics used.
     residual : float
         Largest relative mismatch |phi(mu, sigma) - rate| / rate at the solution.
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> mf = snnlib.mean_field(snnlib.brunel_network(5.0, 2.0, n_exc=1000, n_inh=250, epsilon=1.0))
+    >>> mf.names, round(mf["E"]["rate"], 2)
+    (('E', 'I'), 37.95)
     """
 
     names: tuple

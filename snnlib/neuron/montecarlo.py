@@ -7,7 +7,9 @@ Each neuron obeys the Langevin equation of the book (DESIGN.md)
     \tau_m\,dV = \bigl(E_L - V + \psi(V) + \mu(t)\bigr)\,dt + \sigma\sqrt{2\tau_m}\,dW,
 
 with a spike when :math:`V` reaches ``v_th``, after which :math:`V` is held at
-``v_reset`` for ``t_ref`` ms. :func:`simulate_population` integrates it with the
+``v_reset`` for ``t_ref`` ms; with ``input_correlation`` :math:`c > 0` every neuron's
+Wiener process has a component shared by all (:class:`SharedNoise`). :func:`simulate_population`
+integrates it with the
 Euler-Maruyama scheme plus an optional Brownian-bridge correction for threshold
 crossings between grid points (both in ``snnlib.neuron.step``, shared with the
 network simulator). The noise is drawn inside a numba kernel from one independent
@@ -172,6 +174,21 @@ class Lanes(NamedTuple):
     inv2var: np.ndarray   #: 2 / sig_step^2 (1/mV^2), for the bridge test
 
 
+class SharedNoise(NamedTuple):
+    r"""The white noise all neurons share when ``input_correlation`` :math:`c > 0` (built by
+    :func:`shared_noise`): neuron ``i`` steps with
+    :math:`\xi_i(k) = \sqrt{1 - c}\,z_i(k) + \sqrt{c}\,y(k)`."""
+
+    private: float      #: sqrt(1 - c): weight of each neuron's own normal z_i(k)
+    common: np.ndarray  #: (n_steps,) float64: sqrt(c) y(k), y(k) the shared standard normals
+
+
+#: Index of the stream of the shared normals in the numbering of ``snnlib._core.rng.stream_states``
+#: (neuron i draws from stream i): the stream just before neuron 0's, whose state starts at
+#: ``mix64(seed)``, so it never coincides with a neuron's stream whatever ``n_neurons``.
+SHARED_STREAM = -1
+
+
 class SpikeBuffer(NamedTuple):
     """One chunk's spikes, one row per block, in time order within a row."""
 
@@ -202,27 +219,30 @@ _FLAG_HELD = 4       # ... while refractory: only the stream advances
 
 
 @functools.lru_cache(maxsize=None)
-def block_kernel(eif: bool, drive: bool, record: bool, histogram: bool):
+def block_kernel(eif: bool, drive: bool, record: bool, histogram: bool, shared: bool = False):
     """The kernel for one combination of features, built once per process (thread-safe cache).
 
-    The four flags are closure constants, so numba prunes the branches of the features a call
+    The five flags (``shared``: the noise has a component common to all neurons) are closure
+    constants, so numba prunes the branches of the features a call
     does not use before typing them, and a first call compiles only what it needs (about 0.5 s
     less than a kernel with every feature). numba caches each combination on disk separately: its
     cache key includes the closure's values, which also hold
     ``snnlib._core.intrinsics.SOURCE_STAMP``, so an edit of the inlined helpers recompiles.
     """
-    return _make_block_kernel(bool(eif), bool(drive), bool(record), bool(histogram), SOURCE_STAMP)
+    return _make_block_kernel(bool(eif), bool(drive), bool(record), bool(histogram), SOURCE_STAMP, bool(shared))
 
 
-def _make_block_kernel(eif, drive, record, histogram, stamp):
+def _make_block_kernel(eif, drive, record, histogram, stamp, shared=False):
     @njit(cache=True, nogil=True, fastmath=_FASTMATH)
-    def run_blocks(b0, b1, n0, n1, p, lanes, mu_t, out, rec):
+    def run_blocks(b0, b1, n0, n1, p, lanes, mu_t, sh, out, rec):
         """Integrate blocks ``b0 .. b1 - 1`` of :data:`BLOCK` neurons from step ``n0`` to ``n1``,
         releasing the GIL (jitted, no checking).
 
         ``p``: :class:`StepParams`; ``lanes``: :class:`Lanes` (read and written back);
-        ``mu_t``: time-dependent input (mV) per step; ``out``: :class:`SpikeBuffer` of this chunk;
-        ``rec``: :class:`Recording`. The block's state lives in local work arrays of
+        ``mu_t``: time-dependent input (mV) per step; ``sh``: :class:`SharedNoise` (read only by
+        the ``shared`` kernel, which steps with ``sh.private * xi + sh.common[k]`` in place of the
+        lane's normal ``xi``, on the fast and the slow path alike); ``out``: :class:`SpikeBuffer`
+        of this chunk; ``rec``: :class:`Recording`. The block's state lives in local work arrays of
         :data:`BLOCK` lanes, so that the loops over the lanes vectorise. Per step: (1) SplitMix64
         draws (vectorised) and ziggurat table look-ups (scalar gathers); (2) ziggurat fast path,
         Euler-Maruyama update, refractory hold, threshold and bridge test in one vectorised pass;
@@ -256,6 +276,7 @@ def _make_block_kernel(eif, drive, record, histogram, stamp):
             cnt = out.count[b]
             for k in range(n0, n1):
                 mt = mu_t[k] if drive else 0.0
+                cm = sh.common[k] if shared else 0.0
                 # (1) draws (vectorised) and ziggurat table look-ups (scalar)
                 _rng.lane_draws(st, zb, wx, wx1, BLOCK)
                 # (2) fast path, Euler-Maruyama step, refractory hold and crossing tests, vectorised
@@ -266,7 +287,10 @@ def _make_block_kernel(eif, drive, record, histogram, stamp):
                     x = vv[lane]
                     xo[lane] = x
                     psi = eif_psi(x, p.psi_c, p.v_t, p.inv_delta) if eif else 0.0
-                    xn = em_update(x, p.a, p.e_l, psi, mb[lane], mt, sb[lane], _rng.zig_sign(z) * gx)
+                    xi = _rng.zig_sign(z) * gx
+                    if shared:
+                        xi = sh.private * xi + cm
+                    xn = em_update(x, p.a, p.e_l, psi, mb[lane], mt, sb[lane], xi)
                     held = rr[lane] > 0
                     xn = p.v_reset if held else xn
                     rr[lane] = rr[lane] - 1 if held else 0
@@ -289,6 +313,8 @@ def _make_block_kernel(eif, drive, record, histogram, stamp):
                             xi = _rng.normal_slow(st, lane, zb[lane], _rng.ZIG_X, _rng.ZIG_F)
                             if f & _FLAG_HELD:
                                 continue  # refractory: V stays at v_reset whatever the noise
+                            if shared:
+                                xi = sh.private * xi + cm
                             x = xo[lane]
                             psi = eif_psi(x, p.psi_c, p.v_t, p.inv_delta) if eif else 0.0
                             xn = em_update(x, p.a, p.e_l, psi, mb[lane], mt, sb[lane], xi)
@@ -393,6 +419,7 @@ class _Run:
     steps_per_bin: int
     edges: np.ndarray | None
     rec_ids: np.ndarray | None
+    shared: SharedNoise
 
 
 def run_chunks(run: _Run, sink: _SpikeSink, *, chunk_steps: int | None = None, progress=None) -> None:
@@ -416,7 +443,7 @@ def run_chunks(run: _Run, sink: _SpikeSink, *, chunk_steps: int | None = None, p
             while True:
                 buf = SpikeBuffer(np.empty((n_blocks, cap), dtype=np.int64),
                                   np.empty((n_blocks, cap), dtype=np.int64), np.zeros(n_blocks, dtype=np.int64))
-                run_blocks(run.kernel, n_blocks, n0, n1, run.params, run.lanes, run.mu_t, buf, run.rec)
+                run_blocks(run.kernel, n_blocks, n0, n1, run.params, run.lanes, run.mu_t, run.shared, buf, run.rec)
                 if buf.count.max(initial=0) <= cap:
                     break
                 cap = int(1.25 * buf.count.max()) + 16
@@ -576,23 +603,38 @@ def step_params(model, dt, n_neurons, n_ref, threshold_correction) -> StepParams
                       inv_delta, bool(threshold_correction))
 
 
-def padded_lanes(model, v, mu, sigma, dt, seed) -> Lanes:
+def padded_lanes(model, v, mu, sigma, dt, seed_u64) -> Lanes:
     """Per-neuron :class:`Lanes`, padded to whole blocks with inert lanes: no noise, and a mean
     input that makes ``v_pad`` (below ``v_t``, so the EIF's upswing cannot start) a stable fixed
-    point; they never fire and are never recorded."""
+    point; they never fire and are never recorded. ``seed_u64``: the kernel seed
+    (``snnlib._core.seeding.kernel_seed``) of the per-neuron streams."""
     n = v.size
     n_pad = -n % BLOCK
     v_pad = min(model.v_reset, model.v_t - model.delta_t) if model.kind == "eif" else model.v_reset
     sig_step = noise_step(sigma, dt, model.tau_m)
-    states = _rng.stream_states(kernel_seed(seed), n)
+    states = _rng.stream_states(seed_u64, n)
     pad = lambda x, fill, dtype=float: np.concatenate([x, np.full(n_pad, fill, dtype=dtype)])  # noqa: E731
     return Lanes(pad(v, v_pad), np.zeros(n + n_pad, dtype=np.int64), pad(states, 0, np.uint64),
                  pad(mu, v_pad - model.e_l - float(model.psi(v_pad))), pad(sig_step, 0.0),
                  pad(inverse_bridge_variance(sig_step), inverse_bridge_variance(0.0)))
 
 
+def shared_noise(seed_u64, n_steps, c) -> SharedNoise:
+    """The :class:`SharedNoise` of a run of ``n_steps`` steps with input correlation ``c`` in [0, 1]
+    (checked) from the kernel seed ``seed_u64``: ``n_steps`` standard normals of stream
+    :data:`SHARED_STREAM`, or a dummy (never read) when ``c = 0``."""
+    if c == 0.0:
+        return SharedNoise(1.0, np.zeros(1))
+    check_memory(8.0 * n_steps, "t_max", what=f"the shared noise of {n_steps} steps",
+                 hint="shorten t_max or raise dt")
+    # stream_states(s, 1) starts stream 0 from s + GAMMA: s = seed - GAMMA (mod 2^64) gives stream -1
+    seed_shared = np.uint64((int(seed_u64) + SHARED_STREAM * int(_rng.GAMMA)) % 2 ** 64)
+    y = _rng.standard_normals(seed_shared, 1, n_steps)[0]
+    return SharedNoise(math.sqrt(1.0 - c), math.sqrt(c) * y)
+
+
 def _prepare(model, mu, sigma, n_neurons, t_max, dt, seed, v0, mu_t, record_v, v_hist, v_hist_start,
-             rate_bin, threshold_correction) -> _Run:
+             rate_bin, threshold_correction, input_correlation=0.0) -> _Run:
     """Check every input, guard the resources and build the padded state of one run."""
     model = check_model(model, "model", allowed=("lif", "eif"))
     n_neurons = check_int(n_neurons, "n_neurons", low=1)
@@ -600,6 +642,7 @@ def _prepare(model, mu, sigma, n_neurons, t_max, dt, seed, v0, mu_t, record_v, v
     dt = check_positive(dt, "dt", unit="ms")
     t_max = check_positive(t_max, "t_max", unit="ms")
     threshold_correction = check_bool(threshold_correction, "threshold_correction")
+    c = check_scalar(input_correlation, "input_correlation", low=0.0, high=1.0)
     n_steps, n_ref = _check_time(model, dt, t_max, raw_dt, raw_t_max)
     check_work(float(n_neurons) * n_steps, "n_neurons * t_max / dt", what="the number of neuron-steps",
                hint="simulate fewer neurons or a shorter t_max")
@@ -611,11 +654,13 @@ def _prepare(model, mu, sigma, n_neurons, t_max, dt, seed, v0, mu_t, record_v, v
     rec, rec_ids, edges = _check_recording(record_v, v_hist, v_hist_start, v, n_neurons, n_steps, dt, t_max,
                                            n_blocks)
     _guard_resources(model, n_neurons, n_steps, dt, mu_arr, sig_arr, mu_t_arr)
-    lanes = padded_lanes(model, v, mu_arr, sig_arr, dt, seed)
+    seed_u64 = kernel_seed(seed)
+    lanes = padded_lanes(model, v, mu_arr, sig_arr, dt, seed_u64)
+    shared = shared_noise(seed_u64, n_steps, c)
     rec = rec._replace(row=np.concatenate([rec.row, np.full(lanes.v.size - n_neurons, -1, dtype=np.int64)]))
-    kernel = block_kernel(model.kind == "eif", mu_t is not None, rec_ids is not None, edges is not None)
+    kernel = block_kernel(model.kind == "eif", mu_t is not None, rec_ids is not None, edges is not None, c > 0.0)
     return _Run(step_params(model, dt, n_neurons, n_ref, threshold_correction), lanes, mu_t_arr, rec, kernel,
-                n_steps, dt, steps_per_bin, edges, rec_ids)
+                n_steps, dt, steps_per_bin, edges, rec_ids, shared)
 
 
 def _collect(run: _Run, sink: _SpikeSink) -> PopulationResult:
@@ -687,13 +732,14 @@ def langevin_noise(n_neurons, n_steps, seed=None) -> np.ndarray:
 
 def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None, v0=None,
                         mu_t=None, record_v=None, v_hist=None, v_hist_start=0.0, rate_bin=None,
-                        threshold_correction=True, progress=None) -> PopulationResult:
+                        threshold_correction=True, input_correlation=0.0, progress=None) -> PopulationResult:
     r"""Simulate uncoupled LIF or EIF neurons driven by white noise (Euler-Maruyama).
 
     Every neuron ``i`` obeys
     :math:`\tau_m dV = (E_L - V + \psi(V) + \mu_i + \mu_t(t))\,dt + \sigma_i\sqrt{2\tau_m}\,dW_i`
-    with independent Wiener processes; a spike is emitted when :math:`V` reaches ``v_th``,
-    after which :math:`V` is held at ``v_reset`` for ``t_ref``.
+    with Wiener processes that are independent, or, with ``input_correlation`` :math:`c`, share a
+    common part, :math:`W_i = \sqrt{1 - c}\,B_i + \sqrt{c}\,B_0`; a spike is emitted when
+    :math:`V` reaches ``v_th``, after which :math:`V` is held at ``v_reset`` for ``t_ref``.
 
     Parameters
     ----------
@@ -736,6 +782,9 @@ def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None
         If True (default), between two grid points that are both below threshold the neuron
         fires with the Brownian-bridge crossing probability (see Notes). If False, plain
         Euler-Maruyama with an absorbing threshold, whose rate is biased low by O(sqrt(dt)).
+    input_correlation : float
+        Correlation coefficient :math:`c` in [0, 1] of the white noise of any two neurons (see
+        Notes): 0 (default) for independent noise, 1 for the same noise in every neuron.
     progress : None or bool
         Show a tqdm progress bar. ``None``: only if the run is estimated to take more than
         about 3 s, and never if the environment variable ``SNNLIB_PROGRESS=0``.
@@ -766,6 +815,18 @@ def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None
     ziggurat (Marsaglia & Tsang 2000). Per neuron and step one normal is drawn (also while
     refractory), and one uniform for a bridge test when the neuron is within reach of threshold.
 
+    Shared input (de la Rocha et al. 2007, Nature 448:802): with ``input_correlation`` :math:`c > 0`
+    neuron ``i`` steps with :math:`\xi_i(k) = \sqrt{1 - c}\,z_i(k) + \sqrt{c}\,y(k)`, where
+    :math:`z_i(k)` is the normal it draws from its own stream (the same numbers as with
+    :math:`c = 0`, and :math:`c = 0` gives exactly the result without shared noise) and
+    :math:`y(k)` one standard normal per step common to all neurons, drawn before the run from
+    a separate stream of the same seed (the stream just before neuron 0's,
+    :data:`SHARED_STREAM`; ``t_max / dt`` doubles of memory). Each :math:`\xi_i` is still a
+    standard normal, so every neuron alone is the neuron without shared noise, and
+    :math:`\mathrm{corr}(\xi_i, \xi_j) = c`. The Brownian-bridge test of each neuron uses its
+    own uniform: the bridge of each path is exact, but the crossings of two neurons within one
+    step are drawn as if independent, an :math:`O(\sqrt{dt})` effect on their spike timing only.
+
     Speed: neurons are integrated in blocks of 64 (SIMD lanes), each block over a whole chunk of
     time steps, and the blocks are shared among ``numba.get_num_threads()`` threads (set it with
     ``NUMBA_NUM_THREADS`` or ``numba.set_num_threads``). Memory is O(n_neurons) plus the spikes
@@ -782,7 +843,7 @@ def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None
     ((200,), 0.5)
     """
     run = _prepare(model, mu, sigma, n_neurons, t_max, dt, seed, v0, mu_t, record_v, v_hist, v_hist_start,
-                   rate_bin, threshold_correction)
+                   rate_bin, threshold_correction, input_correlation)
     sink = _SpikeSink(run.params.n_neurons, run.n_steps // run.steps_per_bin, run.steps_per_bin)
     run_chunks(run, sink, progress=progress)
     return _collect(run, sink)

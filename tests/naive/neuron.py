@@ -117,10 +117,11 @@ def langevin_noise(seed_u64, n_neurons, n_steps):
 
 
 def simulate_population(model, mu, sigma, n_neurons, n_steps, dt, seed_u64, *, v0=None, mu_t=None,
-                        threshold_correction=True):
+                        threshold_correction=True, input_correlation=0.0):
     """Euler-Maruyama, one neuron and one step at a time, on the same streams as snnlib.
 
-    Per step: draw xi; if refractory, hold V at v_reset; else
+    Per step: draw xi (with input_correlation c > 0: xi = sqrt(1 - c) xi + sqrt(c) y[k], y the
+    n_steps normals of the shared stream, number -1, drawn first); if refractory, hold V at v_reset; else
     V' = V + dt/tau (E_L - V + psi(V) + mu + mu_t) + sigma sqrt(2 dt/tau) xi, spike if V' >= v_th,
     else (correction on) spike with the Brownian-bridge probability exp(-2 (v_th-V)(v_th-V') / s^2).
     The kernel skips drawing the bridge uniform when that exponent is >= 38 (probability < 2^-54,
@@ -133,6 +134,9 @@ def simulate_population(model, mu, sigma, n_neurons, n_steps, dt, seed_u64, *, v
     mu = np.broadcast_to(np.asarray(mu, float), (n_neurons,))
     sigma = np.broadcast_to(np.asarray(sigma, float), (n_neurons,))
     v0 = np.full(n_neurons, model.v_reset) if v0 is None else np.broadcast_to(np.asarray(v0, float), (n_neurons,))
+    c = input_correlation
+    shared_stream = NeuronStream(seed_u64, -1)
+    y = [shared_stream.normal() for _ in range(n_steps)] if c > 0 else None
     spikes = []
     traces = np.empty((n_neurons, n_steps + 1))
     for i in range(n_neurons):
@@ -143,6 +147,8 @@ def simulate_population(model, mu, sigma, n_neurons, n_steps, dt, seed_u64, *, v
         traces[i, 0] = v
         for k in range(n_steps):
             xi = stream.normal()
+            if c > 0:
+                xi = math.sqrt(1.0 - c) * xi + math.sqrt(c) * y[k]
             if ref > 0:
                 ref -= 1
                 v = model.v_reset

@@ -515,3 +515,106 @@ def test_peak_memory_stays_near_the_spike_output():
     # the arrays grow by half when full, so they hold at most 1.5 times the spikes; one chunk's
     # buffers and temporaries and the rate histogram add a few MB
     assert peak < 1.5 * out + 8e6, (peak / 1e6, out / 1e6)
+
+
+# --- shared input: input_correlation -------------------------------------------------------------
+SHARED_CASES = {
+    "lif-bridge": (LIF, 14.0, 4.0, True),
+    "lif-plain": (LIF, 14.0, 4.0, False),
+    "eif-bridge": (EIF, 12.0, 4.0, True),
+    # 70 neurons x 2000 steps: ~1000 draws take the ziggurat's slow path, which must add the shared term too
+    "per-neuron": (LIF, np.linspace(8.0, 20.0, 70), np.linspace(0.0, 5.0, 70), True),
+}
+
+
+@pytest.mark.parametrize("case", list(SHARED_CASES))
+def test_shared_noise_matches_naive_loop_on_same_noise(case):
+    model, mu, sigma, corr = SHARED_CASES[case]
+    n = 70 if np.ndim(mu) else 5
+    dt, n_steps, c = 0.1, 2000, 0.3
+    res = simulate_population(model, mu, sigma, n_neurons=n, t_max=n_steps * dt, dt=dt, seed=42,
+                              record_v=np.arange(n), threshold_correction=corr, input_correlation=c)
+    steps, ids, traces = naive.simulate_population(model, mu, sigma, n, n_steps, dt, kernel_seed(42),
+                                                   threshold_correction=corr, input_correlation=c)
+    assert res.n_spikes == ids.size > 0
+    np.testing.assert_array_equal(res.spike_ids, ids)
+    np.testing.assert_array_equal(res.spike_times, (steps + 1) * dt)
+    # as in test_matches_naive_loop_on_same_noise (one more rounding: sqrt(1-c) z + sqrt(c) y may be fused)
+    if model.kind == "lif":
+        np.testing.assert_allclose(res.v, traces, rtol=1e-12, atol=1e-12)
+    else:
+        np.testing.assert_allclose(res.v, traces, rtol=1e-12 * 110 ** 2)
+
+
+def test_zero_input_correlation_is_the_independent_noise():
+    # c = 0 runs the kernel without the shared term: the same spikes and traces as before the feature
+    # (test_matches_naive_loop_on_same_noise checks those against the unchanged naive loop)
+    kw = dict(n_neurons=70, t_max=300.0, seed=4, record_v=[0, 69], v_hist=np.linspace(-80.0, -40.0, 9))
+    assert _digest(simulate_population(EIF, 12.0, 4.0, **kw)) == \
+        _digest(simulate_population(EIF, 12.0, 4.0, input_correlation=0.0, **kw))
+
+
+def test_shared_noise_is_private_stream_plus_one_common_normal_per_step():
+    # Neurons far below threshold never fire, so each step's normal can be read back from the trace:
+    # xi = (V' - V - a (E_L - V + mu)) / s. It must be sqrt(1-c) z_i + sqrt(c) y with z_i the neuron's
+    # own stream (langevin_noise, unchanged by c) and y the same for all neurons: a standard normal
+    # sequence independent of the z (moments within Z standard errors of n samples).
+    c, n_neurons, n_steps, dt, mu = 0.3, 3, 200_000, 0.1, -40.0
+    res = simulate_population(LIF, mu, 4.0, n_neurons=n_neurons, t_max=n_steps * dt, dt=dt, seed=9,
+                              record_v=np.arange(n_neurons), threshold_correction=False, input_correlation=c)
+    assert res.n_spikes == 0
+    a, s = dt / LIF.tau_m, 4.0 * math.sqrt(2 * dt / LIF.tau_m)
+    v = res.v
+    xi = (v[:, 1:] - v[:, :-1] - a * (LIF.e_l - v[:, :-1] + mu)) / s
+    z = snnlib.langevin_noise(n_neurons, n_steps, seed=9).T
+    y = (xi - math.sqrt(1 - c) * z) / math.sqrt(c)
+    np.testing.assert_allclose(y[1:], np.broadcast_to(y[0], y[1:].shape), atol=1e-9)
+    y = y[0]
+    se = 1 / math.sqrt(n_steps)
+    assert abs(y.mean()) < Z * se and abs(y.var() - 1) < Z * math.sqrt(2) * se
+    assert abs(np.mean(y[1:] * y[:-1])) < Z * se
+    assert np.all(np.abs(z @ y / n_steps) < Z * se)
+
+
+def test_shared_noise_does_not_depend_on_threads_or_chunks():
+    from snnlib.neuron import montecarlo as mc
+
+    def run(chunk):
+        r = mc._prepare(EIF, 12.0, 4.0, 130, 100.0, 0.1, 7, None, None, [0, 129], None, 0.0, None, True, 0.2)
+        sink = mc._SpikeSink(130, 100, 10)
+        mc.run_chunks(r, sink, chunk_steps=chunk)
+        res = mc._collect(r, sink)
+        return res.spike_times.tobytes() + res.spike_ids.tobytes() + res.v.tobytes()
+
+    assert run(7) == run(1000)
+    before = numba.get_num_threads()
+    try:
+        digests = []
+        for k in sorted({1, min(2, numba.config.NUMBA_NUM_THREADS)}):
+            numba.set_num_threads(k)
+            digests.append(_digest(simulate_population(LIF, 14.0, 4.0, n_neurons=200, t_max=200.0, seed=3,
+                                                       input_correlation=0.2)))
+    finally:
+        numba.set_num_threads(before)
+    assert len(set(digests)) == 1
+
+
+@pytest.mark.parametrize("bad, err, match", [
+    (-0.1, ValueError, r"input_correlation must lie in \[0, 1\], got -0.1"),
+    (1.5, ValueError, r"input_correlation must lie in \[0, 1\], got 1.5"),
+    (np.nan, ValueError, "input_correlation must be finite"),
+    ("0.1", TypeError, "input_correlation must be a real number"),
+    ([0.1], TypeError, "input_correlation must be a real number"),
+])
+def test_input_correlation_must_lie_in_0_1(bad, err, match):
+    with pytest.raises(err, match=match):
+        _sim(input_correlation=bad)
+
+
+def test_shared_noise_memory_is_guarded(monkeypatch):
+    # t_max / dt doubles of shared normals: 200,000 steps are 1.6 MB, over a 1 MB limit that the
+    # rest of the run (one neuron, at most 16 bytes x 500 Hz x 20 s of spikes) stays under
+    monkeypatch.setenv("SNNLIB_MAX_BYTES", str(1e6))
+    with pytest.raises(ValueError, match=r"t_max: the shared noise of 200000 steps .*shorten t_max"):
+        _sim(n_neurons=1, t_max=20_000.0, input_correlation=0.5)
+    assert _sim(n_neurons=1, t_max=20_000.0).n_neurons == 1
