@@ -41,7 +41,8 @@ from .network import (BRUNEL_LIF, MeanField, Network, NetworkResult, brunel_mean
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
                      gamma_spike_train, isi, poisson_spike_train, population_rate, population_spectrum,
-                     power_spectrum, spike_count_correlation, synchrony_index)
+                     power_spectrum, spike_count_correlation, synchrony_index, mean_count_correlation,
+                     MeanCorrelation)
 
 __version__ = "0.1.0"
 
@@ -63,6 +64,6 @@ __all__ = [
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
     "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
-    "poisson_spike_train",
+    "mean_count_correlation", "MeanCorrelation", "poisson_spike_train",
     "gamma_spike_train",
 ]

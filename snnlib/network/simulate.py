@@ -38,7 +38,7 @@ from .._core.validation import (MAX_STEPS, check_array, check_bool, check_memory
                                 check_positive, check_work, nearest_steps, whole_steps)
 from ..neuron.montecarlo import BLOCK, _progress_bar
 from ..neuron.step import Q_MAX, bridge_exponent, eif_psi, em_update, inverse_bridge_variance, noise_step
-from ..spikes.containers import SpikeTrains
+from ..spikes.containers import SpikeRecord, SpikeTrains
 from ..units import MS_PER_S
 from .network import Network
 
@@ -61,7 +61,7 @@ BYTES_PER_TARGET = 4
 # Result
 # ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class NetworkResult:
+class NetworkResult(SpikeRecord):
     """Output of :func:`simulate_network` (read-only); a spike-train object for :mod:`snnlib.spikes`.
 
     Parameters
@@ -114,15 +114,6 @@ class NetworkResult:
     v: np.ndarray | None = None
     v_ids: np.ndarray | None = None
 
-    @property
-    def n_spikes(self) -> int:
-        """Total number of spikes."""
-        return int(self.spike_times.size)
-
-    @property
-    def mean_rate(self) -> float:
-        """Mean rate per neuron over the whole recording (Hz)."""
-        return float(self.n_spikes / (self.n_neurons * self.t_max / MS_PER_S))
 
     def population(self, name: str) -> SpikeTrains:
         """The spikes of population ``name`` as :class:`~snnlib.spikes.containers.SpikeTrains`

@@ -44,6 +44,7 @@ from .._core.validation import (MAX_STEPS, check_array, check_bool, check_int, c
                                 check_scalar, check_work, memory_limit, nearest_steps, per_item,
                                 whole_steps)
 from ..models import check_model
+from ..spikes.containers import SpikeRecord
 from ..units import MS_PER_S
 from .step import Q_MAX, bridge_exponent, eif_psi, em_update, inverse_bridge_variance, noise_step
 
@@ -75,7 +76,7 @@ _FASTMATH = {"contract", "arcp", "nsz"}
 
 
 @dataclass(frozen=True)
-class PopulationResult:
+class PopulationResult(SpikeRecord):
     """Output of :func:`simulate_population` (read-only).
 
     Parameters
@@ -134,15 +135,6 @@ class PopulationResult:
     v_hist_density: np.ndarray | None = None
     v_hist_outside: float = 0.0
 
-    @property
-    def n_spikes(self) -> int:
-        """Total number of spikes."""
-        return int(self.spike_times.size)
-
-    @property
-    def mean_rate(self) -> float:
-        """Mean rate per neuron over the whole run (Hz)."""
-        return float(self.n_spikes / (self.n_neurons * self.t_max / MS_PER_S))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -11,15 +11,17 @@
 Every statistic accepts a :class:`SpikeTrains`, the result of a simulation, or raw arrays.
 """
 
-from .containers import BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains
+from .containers import (BinnedSpikes, Correlogram, FanoCurve, MeanCorrelation, PopulationRate, PowerSpectrum,
+                         SpikeTrains)
 from .generators import gamma_spike_train, poisson_spike_train
 from .statistics import (bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
-                         isi, population_rate, population_spectrum, power_spectrum, spike_count_correlation,
-                         synchrony_index)
+                         isi, mean_count_correlation, population_rate, population_spectrum, power_spectrum,
+                         spike_count_correlation, synchrony_index)
 
 __all__ = [
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
     "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
+    "mean_count_correlation", "MeanCorrelation",
     "poisson_spike_train", "gamma_spike_train",
 ]

@@ -17,8 +17,10 @@ from typing import NamedTuple
 import numpy as np
 
 from .._core.validation import check_array, check_int, check_memory, check_positive
+from ..units import MS_PER_S
 
-__all__ = ["SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve"]
+__all__ = ["SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
+           "MeanCorrelation"]
 
 #: Relative tolerance of "a whole number of bins": ``t_max = 1000`` ms in bins of 0.1 ms is
 #: 9999.999999999998 bins in floating point, but means 10000 bins. Round-off of such a ratio is
@@ -196,6 +198,50 @@ class Correlogram(NamedTuple):
     covariance: np.ndarray
     counts: np.ndarray
     n_pairs: int
+
+
+class SpikeRecord:
+    """Base of the simulators' results: the spike count and mean rate of anything holding
+    ``spike_times`` (ms), ``n_neurons`` and ``t_max`` (ms)."""
+
+    __slots__ = ()
+
+    @property
+    def n_spikes(self) -> int:
+        """Total number of spikes."""
+        return int(self.spike_times.size)
+
+    @property
+    def mean_rate(self) -> float:
+        """Mean rate per neuron over the whole record (Hz)."""
+        return float(self.n_spikes / (self.n_neurons * self.t_max / MS_PER_S))
+
+
+class MeanCorrelation(NamedTuple):
+    """Mean pairwise spike-count correlation of a group of neurons (the result of
+    ``mean_count_correlation``).
+
+    Parameters
+    ----------
+    mean : float
+        Mean correlation coefficient over the pairs (dimensionless).
+    se : float
+        Its standard error (block jackknife).
+    n_pairs : int
+        Number of pairs averaged.
+    n_windows : int
+        Number of counting windows.
+
+    Examples
+    --------
+    >>> MeanCorrelation(0.02, 0.004, 190, 100).mean
+    0.02
+    """
+
+    mean: float
+    se: float
+    n_pairs: int
+    n_windows: int
 
 
 class FanoCurve(NamedTuple):

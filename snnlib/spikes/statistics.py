@@ -44,7 +44,8 @@ from scipy.signal import fftconvolve
 from .._core.validation import (MAX_WORK, check_array, check_bool, check_choice, check_memory, check_positive,
                                 check_scalar, check_work)
 from ..units import MS_PER_S
-from .containers import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
+from .containers import (BinnedSpikes, Correlogram, FanoCurve, MeanCorrelation, PopulationRate, PowerSpectrum,
+                         SpikeTrains,
                          as_trains, grouped, whole_bins)
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "spike_count_correlation",
     "population_spectrum",
     "synchrony_index",
+    "mean_count_correlation",
 ]
 
 #: Bytes a spike-count statistic holds per (neuron, bin) at its peak: the int64 counts and two
@@ -952,3 +954,80 @@ def spike_count_correlation(spikes, spike_ids=None, *, window: float, pairs=None
     rho[:, sd == 0] = np.nan
     rho[sd == 0, :] = np.nan
     return float(rho[0, 1]) if pairs is not None else rho
+
+
+def _mean_offdiagonal(counts: np.ndarray) -> float:
+    """Mean Pearson correlation over all pairs of rows of ``counts`` (pairs with a row that does
+    not vary are left out)."""
+    centred = counts - counts.mean(axis=1, keepdims=True)
+    cov = centred @ centred.T
+    sd = np.sqrt(np.diag(cov))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = cov / np.outer(sd, sd)
+    upper = rho[np.triu_indices(counts.shape[0], 1)]
+    return float(np.nanmean(upper)) if np.any(np.isfinite(upper)) else float("nan")
+
+
+def mean_count_correlation(spikes, spike_ids=None, *, window: float, neurons=None, blocks: int = 10,
+                           n_neurons: int | None = None, t_max: float | None = None) -> MeanCorrelation:
+    r"""Mean pairwise spike-count correlation of a group of neurons, with its standard error.
+
+    Parameters
+    ----------
+    spikes, spike_ids, n_neurons, t_max
+        As in :func:`bin_spikes` (times and ``t_max`` in ms).
+    window : float
+        Counting window (ms), > 0; at least ``2 blocks`` windows must fit into ``t_max``.
+    neurons : None or array_like of int
+        The neurons whose pairs are averaged (default all); at least 2.
+    blocks : int
+        Number of contiguous blocks of windows of the jackknife (>= 2).
+
+    Returns
+    -------
+    MeanCorrelation
+        ``mean``: the average of :math:`\rho_{kj}` (as in :func:`spike_count_correlation`) over
+        all pairs of ``neurons`` whose counts vary; ``se``: its standard error; ``n_pairs``;
+        ``n_windows``.
+
+    Notes
+    -----
+    The standard error is the delete-one-block jackknife over ``blocks`` contiguous blocks of
+    windows (Efron & Tibshirani 1993, ch. 11): each block is left out in turn, the mean is
+    recomputed, and :math:`\mathrm{SE}^2 = \frac{B-1}{B}\sum_b(\bar\rho_{(b)} - \bar\rho_{(\cdot)})^2`.
+    Unlike the :math:`1/\sqrt m` of independent pairs it includes what all pairs share (a common
+    input is sampled once per window for every pair) and slow fluctuations that correlate
+    neighbouring windows, as long as blocks are longer than those.
+
+    Examples
+    --------
+    >>> from snnlib.spikes import poisson_spike_train
+    >>> st = poisson_spike_train(20.0, 20_000.0, n_trains=30, seed=3)
+    >>> mc = mean_count_correlation(st, window=100.0)
+    >>> abs(mc.mean) < 4 * mc.se, mc.n_pairs, mc.n_windows
+    (True, 435, 200)
+    """
+    st = as_trains(spikes, spike_ids, n_neurons, t_max)
+    window = check_positive(window, "window", unit="ms")
+    if isinstance(blocks, (bool, np.bool_)) or not isinstance(blocks, (int, np.integer)) or blocks < 2:
+        raise ValueError(f"blocks must be an integer >= 2, got {blocks!r}")
+    ids = np.arange(st.n_neurons) if neurons is None else check_array(
+        neurons, "neurons", ndim=1, dtype=np.int64, low=0, high=st.n_neurons - 1)
+    if ids.size < 2 or np.unique(ids).size != ids.size:
+        raise ValueError(f"neurons must hold at least 2 distinct neuron indices, got {ids.size}")
+    n_win = _n_bins(st.t_max, window, "window", at_least=2 * blocks)
+    check_memory(_BYTES_PER_COUNT * float(ids.size) * (ids.size + n_win), "neurons",
+                 what=f"the counts and correlations of {ids.size} neurons", hint="pass fewer neurons")
+    row = np.full(st.n_neurons, -1, dtype=np.int64)
+    row[ids] = np.arange(ids.size)
+    keep = row[st.spike_ids] >= 0
+    counts = np.zeros((ids.size, n_win), dtype=np.int64)
+    _bin_kernel(st.spike_times[keep], row[st.spike_ids[keep]], 0, window, counts)
+    counts = counts.astype(float)
+    mean = _mean_offdiagonal(counts)
+    edges = np.linspace(0, n_win, blocks + 1).round().astype(int)
+    loo = np.array([_mean_offdiagonal(np.delete(counts, np.s_[edges[b]:edges[b + 1]], axis=1))
+                    for b in range(blocks)])
+    se = float(math.sqrt((blocks - 1) / blocks * np.sum((loo - loo.mean()) ** 2)))
+    varying = np.count_nonzero(counts.std(axis=1) > 0)
+    return MeanCorrelation(mean, se, int(varying * (varying - 1) // 2), int(n_win))

@@ -9,7 +9,8 @@ Two checks of chapter 7's correlation story on measured numbers:
   inputs alone would cause and falls with the network size (Renart et al. 2010, Science
   327:587), while the same network with too weak inhibition is strongly correlated.
 
-Counts in non-overlapping windows, correlations by :func:`snnlib.spike_count_correlation`.
+Counts in non-overlapping windows, correlations by :func:`snnlib.spike_count_correlation` and
+:func:`snnlib.mean_count_correlation` (mean over pairs, block-jackknife standard error).
 """
 
 import math
@@ -17,39 +18,8 @@ import math
 import numpy as np
 
 import snnlib
-from snnlib.spikes.containers import SpikeTrains
 
 Z = 4.0  # accepted deviation in standard errors
-
-
-def _subset(st: SpikeTrains, ids) -> SpikeTrains:
-    """The trains of neurons ``ids`` (renumbered 0 .. len(ids) - 1)."""
-    new = np.full(st.n_neurons, -1)
-    new[ids] = np.arange(len(ids))
-    keep = new[st.spike_ids] >= 0
-    return SpikeTrains(st.spike_times[keep], new[st.spike_ids[keep]], len(ids), st.t_max)
-
-
-def _mean_pairwise(st: SpikeTrains, window: float) -> float:
-    """Mean count correlation over all pairs of ``st`` (pairs with a neuron whose count never
-    varies, e.g. a silent one, have none and are left out)."""
-    rho = snnlib.spike_count_correlation(st, window=window)
-    return float(np.nanmean(rho[np.triu_indices(st.n_neurons, 1)]))
-
-
-def _jackknife_se(st: SpikeTrains, window: float, blocks: int) -> float:
-    """Delete-one-block jackknife standard error of :func:`_mean_pairwise` (Efron & Tibshirani 1993,
-    ch. 11; blocks of whole windows, so slow fluctuations that correlate neighbouring windows stay
-    inside a block)."""
-    length = st.t_max / blocks
-    est = []
-    for b in range(blocks):
-        keep = (st.spike_times < b * length) | (st.spike_times >= (b + 1) * length)
-        t = st.spike_times[keep]
-        t = np.where(t >= (b + 1) * length, t - length, t)
-        est.append(_mean_pairwise(SpikeTrains(t, st.spike_ids[keep], st.n_neurons, st.t_max - length), window))
-    est = np.array(est)
-    return float(math.sqrt((blocks - 1) / blocks * np.sum((est - est.mean()) ** 2)))
 
 
 # --- shared presynaptic pools ------------------------------------------------------------------
@@ -143,8 +113,8 @@ def _measure(n, g, seed=1, t_max=10_000.0, n_sample=400, blocks=10):
     res = snnlib.simulate_network(net, t_max=t_max, seed=seed + 100, t_warmup=200.0)
     exc = res.population("E")
     ids = np.random.default_rng(seed).choice(exc.n_neurons, min(n_sample, exc.n_neurons), replace=False)
-    sample = _subset(exc, ids)
-    return _mean_pairwise(sample, WINDOW), _jackknife_se(sample, WINDOW, blocks), _feedforward_correlation(net)
+    mc = snnlib.mean_count_correlation(exc, window=WINDOW, neurons=ids, blocks=blocks)
+    return mc.mean, mc.se, _feedforward_correlation(net)
 
 
 def test_balanced_network_decorrelates_and_weak_inhibition_does_not():

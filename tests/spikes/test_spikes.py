@@ -525,3 +525,38 @@ def test_synchrony_index_limits():
     assert chi == pytest.approx(ref, rel=1e-12)
     with pytest.raises(ValueError, match=r"bin_width must be <= t_max / 2"):
         synchrony_index(st, bin_width=t_max)
+
+
+
+def test_mean_count_correlation_and_its_jackknife_error():
+    from snnlib.spikes import mean_count_correlation, poisson_spike_train
+
+    # against the full matrix of spike_count_correlation
+    st = poisson_spike_train(30.0, 20_000.0, n_trains=12, seed=8)
+    rho = snnlib.spike_count_correlation(st, window=50.0)
+    mc = mean_count_correlation(st, window=50.0)
+    assert mc.mean == pytest.approx(np.nanmean(rho[np.triu_indices(12, 1)]), rel=1e-12)
+    assert (mc.n_pairs, mc.n_windows) == (66, 400)
+    # neurons that share a Poisson train: N_i = common + own, rho = r_c / (r_c + r_o) = 0.2;
+    # the jackknife error against the spread of 20 independent repetitions
+    means, ses = [], []
+    for seed in range(20):
+        common = poisson_spike_train(10.0, 20_000.0, seed=100 + seed)
+        own = poisson_spike_train(40.0, 20_000.0, n_trains=10, seed=200 + seed)
+        t = np.concatenate([own.spike_times, np.tile(common.spike_times, 10)])
+        i = np.concatenate([own.spike_ids, np.repeat(np.arange(10), common.spike_times.size)])
+        order = np.lexsort((i, t))
+        both = snnlib.SpikeTrains(t[order], i[order], 10, 20_000.0)
+        mc = mean_count_correlation(both, window=50.0)
+        means.append(mc.mean)
+        ses.append(mc.se)
+    means = np.array(means)
+    assert abs(means.mean() - 0.2) < 4 * means.std(ddof=1) / math.sqrt(20)
+    # the jackknife estimates the spread of the mean: their ratio has a sampling error of about
+    # 1 / sqrt(2 * 19) from the 20 repetitions and ~ 1 / sqrt(2 * 9) per jackknife of 10 blocks
+    ratio = np.mean(ses) / means.std(ddof=1)
+    assert abs(ratio - 1) < 4 * math.sqrt(1 / 38 + 1 / (18 * 20))
+    with pytest.raises(ValueError, match="neurons must hold at least 2 distinct neuron indices"):
+        mean_count_correlation(st, window=50.0, neurons=[3])
+    with pytest.raises(ValueError, match="blocks must be an integer >= 2"):
+        mean_count_correlation(st, window=50.0, blocks=1)
