@@ -114,15 +114,15 @@ def simulate_network(net, t_max, dt, noise_seed, poisson_seed, v0, t_warmup=0.0)
 
 
 def network_from_scratch(w, model, mu, sigma, delay, dt, xi, v0):
-    """Euler-Maruyama for N coupled LIF neurons: w[i, j] (mV) is the jump a spike of
-    j causes in i, delay ms later; xi[k, i] is the noise of neuron i at step k."""
+    """Euler-Maruyama for N coupled LIF neurons: w[i, j] (mV) is the jump
+    a spike of j causes in i, delay ms later; xi[k, i]: noise of i at step k."""
     n_steps, n = xi.shape
     d = round(delay / dt)                              # the delay in steps
     a, s = dt / model.tau_m, sigma * np.sqrt(2 * dt / model.tau_m)
     v, ref = np.array(v0, dtype=float), np.zeros(n, dtype=int)
-    fired = np.zeros((n_steps, n), dtype=bool)         # spikes at the end of each step
+    fired = np.zeros((n_steps, n), dtype=bool)     # spikes at the end of a step
     for k in range(n_steps):
-        jump = w @ fired[k - d] if k >= d else 0.0     # spikes emitted d steps ago
+        jump = w @ fired[k - d] if k >= d else 0.0     # spikes of d steps ago
         v = v + a * (model.e_l - v + mu) + s * xi[k] + jump
         v = np.where(ref > 0, model.v_reset, v)        # refractory: held at reset
         ref = np.maximum(ref - 1, 0)

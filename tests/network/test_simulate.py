@@ -191,3 +191,14 @@ def test_plain_euler_network_is_the_from_scratch_loop():
     assert ids.size > 200
     np.testing.assert_array_equal(res.spike_ids, ids)
     np.testing.assert_allclose(res.spike_times, (steps + 1) * dt, rtol=1e-12)
+
+
+def test_chapter_7_shows_the_naive_network_verbatim():
+    # book and tests share one reference: the from-scratch network of chapter 7 is this twin
+    import inspect
+    import json
+
+    path = Path(__file__).parents[2] / "chapters" / "07_recurrent_networks.ipynb"
+    cells = json.loads(path.read_text())["cells"]
+    sources = ["".join(c["source"]).strip() for c in cells if c["cell_type"] == "code"]
+    assert inspect.getsource(naive.network_from_scratch).strip() in sources
