@@ -2,7 +2,7 @@ r"""Correlation transfer: the spike-count correlation that shared white noise in
 
 Two neurons of the same model that receive the same mean input :math:`\mu` and white noise of
 amplitude :math:`\sigma`, a fraction :math:`c` of whose variance is common to both
-(:func:`snnlib.simulate_population` with ``input_correlation=c``), fire correlated spike trains.
+(:func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>` with ``input_correlation=c``), fire correlated spike trains.
 To first order in :math:`c` the correlation follows from two properties of the single neuron
 that the Fokker-Planck theory gives: its susceptibility :math:`\chi(f)`
 (:func:`~snnlib.fokker_planck.linear_response.susceptibility`) and its spike-train power spectrum
@@ -56,7 +56,7 @@ def shared_input_correlation(model, mu, sigma, c, windows=None, *, v_lb=None, dv
         potential (book convention, noise term :math:`\sigma\sqrt{2\tau_m}\,\xi`).
     c : float
         Input correlation in [0, 1]: the correlation coefficient of the two neurons' white noises
-        (``input_correlation`` of :func:`snnlib.simulate_population`). The result is first order
+        (``input_correlation`` of :func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>`). The result is first order
         in ``c`` (see Notes): accurate for small ``c``.
     windows : None, float or array_like
         Counting windows :math:`T` (ms), > 0. ``None``: the limit :math:`T\to\infty`.

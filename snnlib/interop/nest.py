@@ -2,7 +2,7 @@ r"""The same network in NEST 3, for runs that outgrow one machine.
 
 :func:`to_nest` builds a :class:`~snnlib.network.network.Network` in the NEST simulator
 (Gewaltig & Diesmann 2007; https://nest-simulator.org), runs it and returns the same
-:class:`~snnlib.network.simulate.NetworkResult` as :func:`snnlib.simulate_network`, so that a
+:class:`~snnlib.network.simulate.NetworkResult` as :func:`simulate_network <snnlib.network.simulate.simulate_network>`, so that a
 chapter's analysis runs unchanged on either. NEST distributes a network over threads and, with
 MPI, over many machines (millions of neurons); snnlib is faster on one machine for the networks of
 the book. Install it with ``pip install "snnlib[nest]"`` (the ``nest-simulator`` package).
@@ -149,13 +149,13 @@ def to_nest(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, n_threads=None, 
         NEST's resolution (ms); delays must be at least one step.
     seed : None, int or numpy.random.Generator
         Seed of NEST's random numbers and of the initial potentials (drawn as in
-        :func:`snnlib.simulate_network`, so the same seed starts both simulators alike).
+        :func:`simulate_network <snnlib.network.simulate.simulate_network>`, so the same seed starts both simulators alike).
     t_warmup : float
         Simulated before the recording starts (ms); recorded times start at 0.
     n_threads : int or None
         NEST's ``local_num_threads`` (default: ``numba.get_num_threads()``).
     v0 : None, float or array_like
-        Initial membrane potentials (mV), as in :func:`snnlib.simulate_network`.
+        Initial membrane potentials (mV), as in :func:`simulate_network <snnlib.network.simulate.simulate_network>`.
 
     Returns
     -------

@@ -245,7 +245,7 @@ def bernoulli(n_pre, n_post, p_conn, *, seed=None) -> Connectivity:
     Notes
     -----
     Erdos-Renyi graph (NEST's ``pairwise_bernoulli``). Each row is drawn by geometric skips
-    from its own random stream (SplitMix64, :mod:`snnlib._core.rng`), so the cost is proportional
+    from its own random stream (SplitMix64, ``snnlib._core.rng``), so the cost is proportional
     to the number of synapses and the result does not depend on how rows are processed.
 
     Examples

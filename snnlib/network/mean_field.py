@@ -21,8 +21,8 @@ Poisson input and its white noise,
     + (J_a^{ext})^2 \nu_a^{ext}\Big),
 
 and the rates must reproduce themselves, :math:`\nu_a = \phi_a(\mu_a, \sigma_a)`, with
-:math:`\phi` the stationary rate of the neuron model (:func:`snnlib.siegert_rate` for the LIF,
-:func:`snnlib.stationary` by threshold integration for the EIF). :func:`mean_field` finds the
+:math:`\phi` the stationary rate of the neuron model (:func:`siegert_rate <snnlib.fokker_planck.siegert.siegert_rate>` for the LIF,
+:func:`stationary <snnlib.fokker_planck.stationary.stationary>` by threshold integration for the EIF). :func:`mean_field` finds the
 stable solution by integrating the rate dynamics :math:`\dot\nu = \phi(\mu(\nu), \sigma(\nu)) - \nu`
 from the rates of the uncoupled neurons, then polishing with Newton's method.
 """
@@ -70,7 +70,7 @@ class MeanField:
     iterations : int
         Steps of the rate dynamics used.
     residual : float
-        Largest relative mismatch |phi(mu, sigma) - rate| / rate at the solution.
+        Largest relative mismatch ``|phi(mu, sigma) - rate| / rate`` at the solution.
 
     Examples
     --------
@@ -330,7 +330,7 @@ def brunel_mean_field(g, eta, *, n_exc: int = 10000, n_inh: int = 2500, epsilon:
     Parameters
     ----------
     g, eta : float
-        Relative inhibition and external drive, as in :func:`snnlib.brunel_network`.
+        Relative inhibition and external drive, as in :func:`brunel_network <snnlib.network.network.brunel_network>`.
     n_exc, n_inh : int
         Numbers of excitatory and inhibitory neurons.
     epsilon : float

@@ -3,7 +3,7 @@ r"""Simulation of a recurrent network of integrate-and-fire neurons with delayed
 Every neuron obeys the membrane equation of the book,
 :math:`\tau_m dV = (E_L - V + \psi(V) + \mu + I_s)\,dt + \sigma\sqrt{2\tau_m}\,dW`,
 integrated with the Euler-Maruyama step of :mod:`snnlib.neuron.step` (shared with
-:func:`snnlib.simulate_population`), plus the jumps of its input: a spike of presynaptic neuron
+:func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>`), plus the jumps of its input: a spike of presynaptic neuron
 ``j`` arriving at the end of a step raises ``V`` by the synapse's weight (delta synapses) or feeds
 the exponentially decaying current :math:`I_s` (``tau_s``), and each step brings a Poisson number
 of external spikes of weight ``poisson_j``. Spikes reach their targets ``delay`` ms after they are
@@ -16,7 +16,7 @@ outgoing CSR tables into a ring buffer of future input (slot = step of arrival m
 length), one ring per thread, holding input in fixed point (integer multiples of 2^-40 mV):
 integer sums do not depend on the order of the additions, so the result is the same for any
 number of threads. Each neuron draws its white noise from its own stream (the same stream as in
-:func:`snnlib.simulate_population`, so an unconnected network reproduces it spike for spike) and
+:func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>`, so an unconnected network reproduces it spike for spike) and
 its external Poisson input from a second stream.
 """
 
@@ -62,7 +62,7 @@ BYTES_PER_TARGET = 4
 # ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class NetworkResult(SpikeRecord):
-    """Output of :func:`simulate_network` (read-only); a spike-train object for :mod:`snnlib.spikes`.
+    """Output of :func:`simulate_network` (read-only); a spike-train object for ``snnlib.spikes``.
 
     Parameters
     ----------
@@ -650,7 +650,7 @@ def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_
         Bin of the population rates (ms), a whole number of steps; default the nearest to 1 ms.
     threshold_correction : bool
         Brownian-bridge test for threshold crossings between grid points (default True), as in
-        :func:`snnlib.simulate_population`; False gives plain Euler-Maruyama (and, for a neuron
+        :func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>`; False gives plain Euler-Maruyama (and, for a neuron
         without noise, fires only when V ends a step at or above threshold).
     progress : None or bool
         Show a progress bar (None: for runs estimated to take more than a few seconds).
@@ -659,12 +659,12 @@ def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_
     -------
     NetworkResult
         Spike times (ms) and ids, population rates (Hz), per-neuron rates (Hz) and the recorded
-        potentials (mV); usable wherever :mod:`snnlib.spikes` takes spike trains.
+        potentials (mV); usable wherever ``snnlib.spikes`` takes spike trains.
 
     Notes
     -----
     Every neuron obeys :math:`\tau_m dV = (E_L - V + \psi(V) + \mu + I_s)\,dt +
-    \sigma\sqrt{2\tau_m}\,dW` between spikes, integrated as in :func:`snnlib.simulate_population`
+    \sigma\sqrt{2\tau_m}\,dW` between spikes, integrated as in :func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>`
     (Euler-Maruyama with the Brownian-bridge threshold test, same noise streams), and at the end of
     each step receives its input: the weights of the presynaptic spikes emitted ``delay`` ms
     earlier and ``poisson_j`` times a Poisson number of external spikes of mean
