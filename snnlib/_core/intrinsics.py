@@ -3,8 +3,10 @@ r"""Every hand-written LLVM intrinsic of snnlib, each beside a plain numba twin 
 The hot loops (the population Monte Carlo, and the network simulator that reuses its step) call
 a few tiny helpers millions of times per second: the SplitMix64 finaliser and stream step
 (:func:`mix64`, :func:`next_u64`), a uniform from 53 random bits (:func:`uniform53`), a
-vectorisable ``exp`` (:func:`exp_fast`) and the allocation of a block's work arrays
-(:func:`work_arrays`). Written as numba *intrinsics*, their LLVM instructions are emitted straight
+vectorisable ``exp`` (:func:`exp_fast`), a software prefetch hint (``prefetch(arr, i)``: bring
+``arr[i]`` into the cache ahead of use; the network simulator's scatter of spikes reads its
+synapse tables row by row, and rows of a thousand synapses are too short for the hardware
+prefetcher to ramp up) and the allocation of a block's work arrays (:func:`work_arrays`). Written as numba *intrinsics*, their LLVM instructions are emitted straight
 into the calling kernel: no separate compilation of each helper (~0.1 s each on a first call),
 and, for the work arrays, one allocation whose parts LLVM can tell do not overlap, so the lane
 loops vectorise without run-time alias checks.
@@ -41,7 +43,7 @@ from numba.np.arrayobj import populate_array
 from numba.np.numpy_support import from_dtype
 
 __all__ = ["PLAIN", "SOURCE_STAMP", "GAMMA", "mix64", "mix64_array", "next_u64", "uniform53", "exp_fast",
-           "EXP_UNDERFLOW", "EXP_OVERFLOW", "EXP_ZERO_BELOW", "EXP_INF_ABOVE", "work_arrays"]
+           "prefetch", "EXP_UNDERFLOW", "EXP_OVERFLOW", "EXP_ZERO_BELOW", "EXP_INF_ABOVE", "work_arrays"]
 
 #: True if the plain numba twins are in use (environment variable ``SNNLIB_PLAIN_KERNELS=1``).
 PLAIN = os.environ.get("SNNLIB_PLAIN_KERNELS", "").strip() not in ("", "0")
@@ -244,6 +246,35 @@ def _exp_fast_plain(x):
 
 
 # ------------------------------------------------------------------------------------------------
+# Software prefetch
+# ------------------------------------------------------------------------------------------------
+@intrinsic
+def _prefetch_llvm(typingctx, arr, i):
+    if not (isinstance(arr, types.Array) and arr.ndim == 1 and isinstance(i, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        aryty, ity = signature.args
+        ary = context.make_array(aryty)(context, builder, args[0])
+        idx = context.cast(builder, args[1], ity, types.intp)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [idx], wraparound=False)
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+                                            "llvm.prefetch.p0i8")
+        # read (0), keep in all cache levels (3), data cache (1)
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return types.void(arr, i), codegen
+
+
+@njit(cache=True, inline="always")
+def _prefetch_plain(arr, i):
+    """Plain twin of the prefetch hint: does nothing (a hint changes no value)."""
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
 # Work arrays of one block of neurons
 # ------------------------------------------------------------------------------------------------
 def _work_arrays_llvm(dtypes, n):
@@ -303,6 +334,8 @@ def work_arrays(dtypes, n):
 # ------------------------------------------------------------------------------------------------
 if PLAIN:
     mix64, next_u64, uniform53, exp_fast = _mix64_plain, _next_u64_plain, _uniform53_plain, _exp_fast_plain
+    prefetch = _prefetch_plain
 else:
     mix64, next_u64, uniform53, exp_fast = _mix64_llvm, _next_u64_llvm, _uniform53_llvm, _exp_fast_llvm
+    prefetch = _prefetch_llvm
 

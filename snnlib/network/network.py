@@ -138,6 +138,7 @@ class Network:
         self._seq = np.random.SeedSequence(int(as_generator(seed).integers(0, 2 ** 63 - 1)))
         self._pops: dict[str, Population] = {}
         self._projections: list[Projection] = []
+        self._packed = None   # the simulator's packed synapse tables (simulate._pack)
 
     # -- description ------------------------------------------------------------------------------
     @property

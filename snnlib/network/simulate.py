@@ -13,9 +13,10 @@ How it runs. Time advances in chunks no longer than the shortest delay: within a
 can reach any neuron, so the neurons of different blocks (64 lanes each, one thread per range of
 blocks) are independent. At the end of its chunk a thread delivers its blocks' spikes through the
 outgoing CSR tables into a ring buffer of future input (slot = step of arrival modulo the ring
-length), one ring per thread, holding input in fixed point (integer multiples of 2^-40 mV):
-integer sums do not depend on the order of the additions, so the result is the same for any
-number of threads. Each neuron draws its white noise from its own stream (the same stream as in
+length), one ring per thread, holding input as integer multiples of a quantum
+(:func:`input_quantum`: 0.1 mV in int16 for Brunel's network with ``J = 0.1`` mV, otherwise
+2^-40 mV in int64): integer sums do not depend on the order of the additions, so the result is
+the same for any number of threads. Each neuron draws its white noise from its own stream (the same stream as in
 :func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>`, so an unconnected network reproduces it spike for spike) and
 its external Poisson input from a second stream.
 """
@@ -25,13 +26,14 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from .._core import rng as _rng
-from .._core.intrinsics import SOURCE_STAMP, next_u64, uniform53, work_arrays
+from .._core.intrinsics import SOURCE_STAMP, next_u64, prefetch, uniform53, work_arrays
 from .._core.parallel import block_ranges, run_ranges
 from .._core.seeding import as_generator
 from .._core.validation import (MAX_STEPS, check_array, check_bool, check_memory, check_nonnegative,
@@ -42,10 +44,10 @@ from ..spikes.containers import SpikeRecord, SpikeTrains
 from ..units import MS_PER_S
 from .network import Network
 
-__all__ = ["NetworkResult", "simulate_network", "FIXED_ONE", "poisson_table"]
+__all__ = ["NetworkResult", "simulate_network", "FIXED_ONE", "input_quantum", "poisson_table"]
 
-#: Input is accumulated in integer multiples of 2^-40 mV (fixed point): exact, order-independent
-#: sums; the quantisation error of a weight is below 1e-12 mV and the range is +-8e6 mV.
+#: Fallback unit of the input rings, 2^-40 mV (fixed point, int64): exact, order-independent sums;
+#: the quantisation error of a weight is below 1e-12 mV and the range is +-4e6 mV.
 FIXED_ONE = float(2 ** 40)
 #: Longest chunk (steps) when no delay limits it (a network without synapses).
 MAX_CHUNK = 100
@@ -159,20 +161,22 @@ class LaneState(NamedTuple):
 
 
 class Synapses(NamedTuple):
-    """All projections, flattened (one row per projection in the small arrays)."""
+    """All projections for the kernel (one entry per projection in the small arrays)."""
 
     pop_of: np.ndarray      #: population of each neuron (int64, padded lanes: -1)
     pop_start: np.ndarray   #: first neuron of each population (int64)
     pop_proj: np.ndarray    #: projections leaving population p: pop_proj[pop_ptr[p]:pop_ptr[p+1]]
     pop_ptr: np.ndarray     #: (n_pops + 1,) int64
     delay: np.ndarray       #: delay of each projection (steps, int64)
-    w_fixed: np.ndarray     #: weight of each projection in fixed point (int64); per-synapse if has_w
+    post_start: np.ndarray  #: first neuron of each projection's target population (int64)
+    w_int: np.ndarray       #: weight of each projection in quanta (int64); per synapse if has_w
     has_w: np.ndarray       #: projection has per-synapse weights (bool)
     indptr_off: np.ndarray  #: where each projection's indptr starts in ``indptr`` (int64)
-    indptr: np.ndarray      #: concatenated indptr rows, offsets into ``targets`` (int64)
-    targets: np.ndarray     #: concatenated targets, network indices (int32)
-    w_off: np.ndarray       #: where each projection's weights start in ``weights`` (int64)
-    weights: np.ndarray     #: concatenated per-synapse weights in fixed point (int64)
+    target_off: np.ndarray  #: where each projection's targets start in ``targets`` (int64)
+    indptr: np.ndarray      #: the projections' indptr, one after the other (int64; each from 0)
+    targets: np.ndarray     #: the projections' targets, one after the other (int32, in the population)
+    weights: np.ndarray     #: per-synapse weights in quanta, at the places of their targets (int64)
+    quantum: float          #: mV per unit of the input rings
 
 
 class ChunkOut(NamedTuple):
@@ -240,6 +244,113 @@ def _lane_params(net: Network, dt: float, n_lanes: int, tables: dict) -> LanePar
                       inverse_bridge_variance(sig_step), table, j_ext, decay, gain)
 
 
+def _pack(net: Network):
+    """The targets and indptr of all projections of ``net`` in two arrays, held once.
+
+    The kernel indexes one array faster than a list of arrays. So that the synapses are not held
+    twice, each projection's :class:`~snnlib.network.connectivity.Connectivity` is re-pointed to a
+    read-only view of its part of the packed arrays (same values) as soon as it is copied: the
+    projection's own arrays are freed when nothing else refers to them, and the peak is the
+    packed arrays plus the largest projection. Cached on the network until a projection is added.
+
+    Returns
+    -------
+    indptr, targets : ndarray
+        int64 and int32, the projections' arrays one after the other.
+    indptr_off, target_off : ndarray of int64
+        Where each projection's part starts.
+    """
+    projs = net.projections
+    key = tuple(id(p) for p in projs)
+    cached = net._packed
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    conns = [p.connectivity for p in projs]
+    n_i = np.cumsum([0] + [c.indptr.size for c in conns])
+    n_t = np.cumsum([0] + [c.targets.size for c in conns])
+    check_memory(8.0 * n_i[-1] + 4.0 * n_t[-1], "network", what="the packed synapse tables",
+                 hint="simulate a smaller network")
+    indptr = np.empty(n_i[-1], dtype=np.int64)
+    targets = np.empty(n_t[-1], dtype=np.int32)
+    for k, c in enumerate(conns):
+        if c.targets.base is targets:
+            continue   # already re-pointed here (a Connectivity used twice)
+        for whole, lo, hi, name in ((indptr, n_i[k], n_i[k + 1], "indptr"), (targets, n_t[k], n_t[k + 1], "targets")):
+            whole[lo:hi] = getattr(c, name)
+            view = whole[lo:hi]
+            view.flags.writeable = False
+            object.__setattr__(c, name, view)   # frozen dataclass: same values, now a view
+    indptr.flags.writeable = False
+    targets.flags.writeable = False
+    packed = (indptr, targets, n_i[:-1].astype(np.int64), n_t[:-1].astype(np.int64))
+    net._packed = (key, packed)
+    return packed
+
+
+def input_quantum(net: Network) -> tuple[float, np.ndarray, type]:
+    """The unit, the integer weights and the integer type in which the kernel sums input.
+
+    Input is summed as integers, so that the sum does not depend on the order of the additions
+    (nor on the number of threads). When every projection has one weight and all weights are
+    integer multiples of a common quantum ``q = min|j| / m`` (``m`` = 1 ... 64; the products
+    ``round(j / q) q`` equal ``j`` to 4 units in the last place, as for Brunel's ``J`` and
+    ``-gJ`` with ``g`` a multiple of 1/64), the unit is ``q`` and the rings hold int16 (or int32)
+    counts of quanta: a quarter (or half) of the memory traffic of int64. Otherwise the unit is
+    ``2**-40`` mV (weights rounded to it, an error below 1e-12 mV) in int64.
+
+    The integer type is the smallest that holds the largest possible input of one step: the sum of
+    ``|round(j / q)|`` over the synapses onto a neuron (each synapse delivers at most one spike
+    per step, as a neuron cannot fire twice in one step).
+
+    Returns
+    -------
+    quantum : float
+        mV per integer unit.
+    w_int : ndarray of int64, shape (n_projections,)
+        Each projection's weight in units (0 for projections with per-synapse weights).
+    dtype : type
+        ``np.int16``, ``np.int32`` or ``np.int64``.
+
+    Raises
+    ------
+    ValueError
+        If the summed absolute weights onto one neuron exceed what int64 holds in units of
+        ``2**-40`` mV (about 8e6 mV).
+    """
+    projs = net.projections
+    js = [p.j for p in projs if p.j is not None]
+    candidates = []
+    if len(js) == len(projs):
+        nonzero = [abs(j) for j in js if j != 0.0]
+        if not nonzero:
+            return 1.0, np.zeros(len(projs), dtype=np.int64), np.int16
+        jmin = min(nonzero)
+        for m in range(1, 65):
+            q = jmin / m
+            ints = [round(j / q) for j in js]
+            if all(abs(Fraction(k) * Fraction(q) - Fraction(j)) <= 2.0 ** -50 * abs(j)
+                   for k, j in zip(ints, js)):
+                candidates.append((q, np.array(ints, dtype=np.int64)))
+                break
+    candidates.append((1.0 / FIXED_ONE, np.array([0 if p.j is None else round(p.j * FIXED_ONE) for p in projs],
+                                                 dtype=np.int64)))
+    for q, w_int in candidates:
+        bound = np.zeros(net.n_neurons)
+        for p, w in zip(projs, w_int):
+            c, post = p.connectivity, net.population(p.post)
+            if p.j is None:
+                load = np.bincount(c.targets, weights=np.abs(np.round(c.weights * FIXED_ONE)), minlength=c.n_post)
+            else:
+                load = abs(float(w)) * np.bincount(c.targets, minlength=c.n_post)
+            bound[post.start:post.stop] += load
+        top = float(bound.max(initial=0.0))
+        for dtype, limit in ((np.int16, 2 ** 15 - 1), (np.int32, 2 ** 31 - 1), (np.int64, 2.0 ** 62)):
+            if top <= limit:   # (2^62: a margin for the float rounding of large bounds)
+                return q, w_int, dtype
+    raise ValueError(f"weights must sum to at most {2.0 ** 62 / FIXED_ONE:.3g} mV in absolute value onto any "
+                     f"neuron, got up to {top / FIXED_ONE:.3g} mV")
+
+
 def _synapses(net: Network, dt: float, n_lanes: int) -> Synapses:
     pops = net.populations
     index = {p.name: k for k, p in enumerate(pops)}
@@ -252,26 +363,17 @@ def _synapses(net: Network, dt: float, n_lanes: int) -> Synapses:
     for i in order:
         pop_ptr[index[projs[i].pre] + 1] += 1
     np.cumsum(pop_ptr, out=pop_ptr)
-    delay = np.array([_delay_steps(p.delay, dt) for p in projs], dtype=np.int64)
-    has_w = np.array([p.j is None for p in projs], dtype=np.bool_)
-    w_fixed = np.array([0 if p.j is None else round(p.j * FIXED_ONE) for p in projs], dtype=np.int64)
-    indptr_off, w_off, t_parts, i_parts, w_parts = [], [], [], [], []
-    n_t = n_i = n_w = 0
-    for p in projs:
-        c = p.connectivity
-        indptr_off.append(n_i)
-        i_parts.append(c.indptr + n_t)
-        t_parts.append(c.targets + np.int32(net.population(p.post).start))
-        w_off.append(n_w)
-        if c.weights is not None:
-            w_parts.append(np.round(c.weights * FIXED_ONE).astype(np.int64))
-            n_w += c.n_synapses
-        n_i += c.indptr.size
-        n_t += c.n_synapses
-    cat = lambda parts, dtype: np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)  # noqa: E731
+    quantum, w_int, _ = input_quantum(net)
+    indptr, targets, indptr_off, target_off = _pack(net)
+    weights = np.zeros(targets.size if any(p.j is None for p in projs) else 0, dtype=np.int64)
+    for p, t0 in zip(projs, target_off):
+        if p.j is None:
+            weights[t0:t0 + p.connectivity.n_synapses] = np.round(p.connectivity.weights * FIXED_ONE)
     return Synapses(pop_of, np.array([p.start for p in pops], dtype=np.int64), np.array(order, dtype=np.int64),
-                    pop_ptr, delay, w_fixed, has_w, np.array(indptr_off, dtype=np.int64), cat(i_parts, np.int64),
-                    cat(t_parts, np.int32), np.array(w_off, dtype=np.int64), cat(w_parts, np.int64))
+                    pop_ptr, np.array([_delay_steps(p.delay, dt) for p in projs], dtype=np.int64),
+                    np.array([net.population(p.post).start for p in projs], dtype=np.int64), w_int,
+                    np.array([p.j is None for p in projs], dtype=np.bool_), indptr_off, target_off, indptr,
+                    targets, weights, float(quantum))
 
 
 def _delay_steps(delay: float, dt: float) -> int:
@@ -286,10 +388,10 @@ def _delay_steps(delay: float, dt: float) -> int:
 # ------------------------------------------------------------------------------------------------
 #: dtypes of one block's work arrays, in the order the kernel unpacks them (see _make_kernel):
 #: a, el, vth, vrs, nref, psc, vt, idl, mb, sb, ib, jx, dec, gn | vv, rr, ii, st, pst |
-#: zb, wx, wx1, xo, io, q, flag, inp, cnt_p, zp, jump
+#: zb, wx, wx1, xo, io, q, flag, inp, cnt_p, zp, jump, cnt_in
 _WORK_DTYPES = ("f8", "f8", "f8", "f8", "i8", "f8", "f8", "f8", "f8", "f8", "f8", "f8", "f8", "f8",
                 "f8", "i8", "f8", "u8", "u8",
-                "u8", "f8", "f8", "f8", "f8", "f8", "i8", "f8", "i8", "u8", "f8")
+                "u8", "f8", "f8", "f8", "f8", "f8", "i8", "f8", "i8", "u8", "f8", "i8")
 _block_work = work_arrays(_WORK_DTYPES, BLOCK)
 
 _FLAG_FIRE = 1      # crossed threshold or within reach of it (bridge test due)
@@ -308,13 +410,15 @@ def network_kernel(eif: bool, noise: bool, poisson: bool, synaptic: bool, record
 
 
 def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
+    _deliver = _deliver_kernel(stamp)
+
     @njit(cache=True, nogil=True, fastmath={"contract", "arcp", "nsz"})
     def run(b0, b1, tid, n0, n1, p, s, syn, ring, cdf, guide, out, rec):
         """Integrate blocks ``b0 .. b1 - 1`` from step ``n0`` to ``n1`` and deliver their spikes into
         ``ring[tid]`` (jitted, releases the GIL, no checking).
 
         ``p``: :class:`LaneParams`; ``s``: :class:`LaneState`; ``syn``: :class:`Synapses`;
-        ``ring``: (n_threads, n_slots, n_lanes) int64 future input in fixed point, slot = step of
+        ``ring``: (n_threads, n_slots, n_lanes) future input in quanta (int16/32/64), slot = step of
         arrival modulo n_slots (read and cleared here for steps n0..n1-1, written for later
         steps); ``cdf``, ``guide``: Poisson tables (one row per distinct rate); ``out``:
         :class:`ChunkOut`; ``rec``: :class:`Recorder`. Per step and block: (0) input of this step
@@ -331,7 +435,7 @@ def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
         for b in range(b0, b1):
             lo = b * BLOCK
             (a, el, vth, vrs, nref, psc, vt, idl, mb, sb, ib, jx, dec, gn, vv, rr, ii, st, pst,
-             zb, wx, wx1, xo, io, q, flag, inp, cnt_p, zp, jump) = _block_work()
+             zb, wx, wx1, xo, io, q, flag, inp, cnt_p, zp, jump, cnt_in) = _block_work()
             m = 0   # real lanes of this block
             for lane in range(BLOCK):
                 n = lo + lane
@@ -346,13 +450,16 @@ def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
             cnt = 0
             for k in range(n0, n1):
                 slot = k % n_slots
-                # (0) input arriving at the end of this step (fixed point -> mV); the slot is cleared
-                for lane in range(BLOCK):
-                    acc = np.int64(0)
-                    for t in range(n_rings):
-                        acc += ring[t, slot, lo + lane]
+                # (0) input arriving at the end of this step (quanta -> mV); the slot is cleared
+                for lane in range(BLOCK):      # lane loops of fixed length: vectorised
+                    cnt_in[lane] = ring[0, slot, lo + lane]
+                    ring[0, slot, lo + lane] = 0
+                for t in range(1, n_rings):
+                    for lane in range(BLOCK):
+                        cnt_in[lane] += ring[t, slot, lo + lane]
                         ring[t, slot, lo + lane] = 0
-                    inp[lane] = acc / FIXED_ONE
+                for lane in range(BLOCK):
+                    inp[lane] = cnt_in[lane] * syn.quantum
                 # (1) Poisson uniforms and guide look-ups (count -1: search in (3)); normal draws
                 if poisson:
                     for lane in range(BLOCK):
@@ -460,38 +567,73 @@ def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
                 n = lo + lane
                 s.v[n], s.refr[n], s.i_syn[n] = vv[lane], rr[lane], ii[lane]
                 s.states[n], s.pstates[n] = st[lane], pst[lane]
-        _deliver(b0, b1, tid, syn, ring, out)
+        _deliver(n0, n1, b0, b1, tid, syn, ring, out)
 
     return run
 
 
-@njit(cache=True, nogil=True)
-def _deliver(b0, b1, tid, syn, ring, out):
-    """Add the spikes of blocks ``b0 .. b1 - 1`` to the future input of their targets in
-    ``ring[tid]`` (jitted, no checking): a spike of neuron ``j`` at step ``k`` reaches the
-    targets of projection ``pr`` at the end of step ``k + delay[pr]``, adding the projection's
-    weight (or the synapse's) in fixed point."""
-    n_slots = ring.shape[1]
-    for b in range(b0, b1):
-        for e in range(out.count[b]):
-            k = out.step[b, e]
-            j = out.neuron[b, e]
+@functools.lru_cache(maxsize=None)
+def _deliver_kernel(stamp):
+    """The delivery of a chunk's spikes (built per source stamp of the inlined prefetch)."""
+
+    @njit(cache=True, nogil=True)
+    def deliver(n0, n1, b0, b1, tid, syn, ring, out):
+        """Add the spikes of blocks ``b0 .. b1 - 1`` in steps ``n0 .. n1 - 1`` to the future input
+        of their targets in ``ring[tid]`` (jitted, no checking): a spike of neuron ``j`` at step
+        ``k`` reaches the targets of projection ``pr`` at the end of step ``k + delay[pr]``, adding
+        the projection's weight (or the synapse's) in quanta. Spikes are taken step by step, so
+        that the additions of one step go to one row of the ring (25 kB for 12,500 neurons in
+        int16: in the L1 cache), and while one spike is delivered the synapse rows of the next are
+        prefetched."""
+        stamp  # noqa: B018 - closed over: numba's cache key follows the inlined sources
+        n_slots = ring.shape[1]
+        total = 0
+        for b in range(b0, b1):
+            total += out.count[b]
+        ks = np.empty(total, dtype=np.int64)
+        js = np.empty(total, dtype=np.int64)
+        cursor = np.zeros(b1 - b0, dtype=np.int64)
+        m = 0
+        for k in range(n0, n1):
+            for b in range(b0, b1):
+                e = cursor[b - b0]
+                while e < out.count[b] and out.step[b, e] == k:
+                    ks[m], js[m] = k, out.neuron[b, e]
+                    m += 1
+                    e += 1
+                cursor[b - b0] = e
+        for i in range(total):
+            if i + 1 < total:   # the next spike's synapse rows, one prefetch per 64-byte line
+                jn = js[i + 1]
+                pp = syn.pop_of[jn]
+                jl = jn - syn.pop_start[pp]
+                for idx in range(syn.pop_ptr[pp], syn.pop_ptr[pp + 1]):
+                    pr = syn.pop_proj[idx]
+                    r = syn.indptr_off[pr] + jl
+                    s0, s1 = syn.target_off[pr] + syn.indptr[r], syn.target_off[pr] + syn.indptr[r + 1]
+                    for e2 in range(s0, s1, 16):
+                        prefetch(syn.targets, e2)
+                    if syn.has_w[pr]:
+                        for e2 in range(s0, s1, 8):
+                            prefetch(syn.weights, e2)
+            k, j = ks[i], js[i]
             pp = syn.pop_of[j]
             jl = j - syn.pop_start[pp]
             for idx in range(syn.pop_ptr[pp], syn.pop_ptr[pp + 1]):
                 pr = syn.pop_proj[idx]
-                slot = (k + syn.delay[pr]) % n_slots
-                row = syn.indptr_off[pr] + jl
-                s0 = syn.indptr[row]
-                s1 = syn.indptr[row + 1]
+                row = ring[tid, (k + syn.delay[pr]) % n_slots]
+                r = syn.indptr_off[pr] + jl
+                s0, s1 = syn.target_off[pr] + syn.indptr[r], syn.target_off[pr] + syn.indptr[r + 1]
+                off = syn.post_start[pr]
                 if syn.has_w[pr]:
-                    w0 = syn.w_off[pr] - syn.indptr[syn.indptr_off[pr]]
                     for e2 in range(s0, s1):
-                        ring[tid, slot, syn.targets[e2]] += syn.weights[w0 + e2]
+                        row[off + syn.targets[e2]] += syn.weights[e2]
                 else:
-                    w = syn.w_fixed[pr]
+                    w = syn.w_int[pr]
                     for e2 in range(s0, s1):
-                        ring[tid, slot, syn.targets[e2]] += w
+                        row[off + syn.targets[e2]] += w
+
+    return deliver
 
 
 @njit(cache=True)
@@ -701,9 +843,10 @@ def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_
     import numba
 
     bounds = block_ranges(n_blocks, numba.get_num_threads())
-    check_memory(8.0 * (bounds.size - 1) * n_slots * n_lanes, "n_neurons", what="the input rings",
-                 hint="simulate a smaller network")
-    ring = np.zeros((bounds.size - 1, n_slots, n_lanes), dtype=np.int64)
+    ring_dtype = input_quantum(net)[2]
+    check_memory(np.dtype(ring_dtype).itemsize * (bounds.size - 1) * n_slots * n_lanes, "n_neurons",
+                 what="the input rings", hint="simulate a smaller network")
+    ring = np.zeros((bounds.size - 1, n_slots, n_lanes), dtype=ring_dtype)
     kernel = network_kernel(any(p.model.kind == "eif" for p in net.populations), bool(np.any(params.sig_step > 0)),
                             bool(np.any(params.table >= 0)), bool(np.any(params.syn_gain > 0)), rec_ids is not None,
                             check_bool(threshold_correction, "threshold_correction"))

@@ -141,6 +141,9 @@ for model, kw in ((lif, {}), (eif, {"record_v": [0, 5]}),
     for extra in (r.v, r.v_hist_density):
         if extra is not None:
             h.update(extra.tobytes())
+net = snnlib.brunel_network(5.0, 2.0, n_exc=800, n_inh=200, seed=1)   # the scatter's prefetch
+r = snnlib.simulate_network(net, t_max=100.0, seed=2)
+h.update(r.spike_times.tobytes() + r.spike_ids.tobytes())
 print(intrinsics.PLAIN, h.hexdigest())
 """
 

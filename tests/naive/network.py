@@ -1,14 +1,18 @@
 """Naive twin of snnlib.network: the network simulated event by event, one neuron and one step at a time.
 
 Same streams as the kernel (noise stream ``i`` and Poisson stream ``i`` of each neuron, SplitMix64 +
-ziggurat in Python integers), the same order of draws, the same fixed-point input (weights rounded
-to multiples of 2^-40 mV and summed as integers), the Poisson count by a plain search of a CDF
-computed here from the pmf recursion. Nothing else is shared with the library.
+ziggurat in Python integers), the same order of draws, the Poisson count by a plain search of a CDF
+computed here from the pmf recursion. The synaptic input of a step is the exact sum of the weights
+(Python fractions) when every projection has one weight, and the sum of the weights rounded to
+multiples of 2^-40 mV when some have per-synapse weights: the model the library documents (it sums
+integers, so that the order of the additions does not matter). Nothing else is shared with the
+library.
 """
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -47,7 +51,8 @@ def simulate_network(net, t_max, dt, noise_seed, poisson_seed, v0, t_warmup=0.0)
     v = np.array(v0, dtype=float)
     i_syn = np.zeros(n)
     refr = np.zeros(n, dtype=int)
-    pending = {}   # step -> {neuron: fixed-point input arriving at the end of that step}
+    exact = all(pr.connectivity.weights is None for pr in net.projections)
+    pending = {}   # step -> {neuron: input arriving at the end of that step (Fraction or 2^-40 mV)}
     out_steps, out_ids = [], []
     trace = np.empty((n, n_steps + 1))
     trace[:, 0] = v
@@ -71,7 +76,8 @@ def simulate_network(net, t_max, dt, noise_seed, poisson_seed, v0, t_warmup=0.0)
             psi = m.delta_t * math.exp((x - m.v_t) / m.delta_t) if m.kind == "eif" else 0.0
             drive = pop.mu[i - pop.start] + i_syn[i]
             xpre = x + a * (m.e_l - x + psi + drive + 0.0) + s * xi
-            jump = arriving.get(i, 0) / FIXED + pop.poisson_j * count
+            syn_in = float(arriving.get(i, 0)) if exact else arriving.get(i, 0) / FIXED
+            jump = syn_in + pop.poisson_j * count
             if pop.tau_s is not None:
                 i_syn[i] = i_syn[i] * math.exp(-dt / pop.tau_s) + m.tau_m / pop.tau_s * jump
                 xn = xpre
@@ -105,7 +111,7 @@ def simulate_network(net, t_max, dt, noise_seed, poisson_seed, v0, t_warmup=0.0)
                 d = round(pr.delay / dt)
                 post0 = net.population(pr.post).start
                 for e in range(c.indptr[jl], c.indptr[jl + 1]):
-                    w = round((pr.j if c.weights is None else c.weights[e]) * FIXED)
+                    w = Fraction(pr.j) if exact else round((pr.j if c.weights is None else c.weights[e]) * FIXED)
                     slot = pending.setdefault(k + d, {})
                     t = post0 + int(c.targets[e])
                     slot[t] = slot.get(t, 0) + w
@@ -114,17 +120,18 @@ def simulate_network(net, t_max, dt, noise_seed, poisson_seed, v0, t_warmup=0.0)
 
 
 def network_from_scratch(w, model, mu, sigma, delay, dt, xi, v0):
-    """Euler-Maruyama for N coupled LIF neurons: w[i, j] (mV) is the jump
-    a spike of j causes in i, delay ms later; xi[k, i]: noise of i at step k."""
+    """Euler-Maruyama for N coupled LIF neurons: w[i, j] (mV) is the
+    jump a spike of j causes in i, delay ms later; xi[k, i]: the noise
+    of neuron i at step k."""
     n_steps, n = xi.shape
-    d = round(delay / dt)                              # the delay in steps
+    d = round(delay / dt)  # the delay in steps
     a, s = dt / model.tau_m, sigma * np.sqrt(2 * dt / model.tau_m)
     v, ref = np.array(v0, dtype=float), np.zeros(n, dtype=int)
-    fired = np.zeros((n_steps, n), dtype=bool)     # spikes at the end of a step
+    fired = np.zeros((n_steps, n), dtype=bool)  # at the end of a step
     for k in range(n_steps):
-        jump = w @ fired[k - d] if k >= d else 0.0     # spikes of d steps ago
+        jump = w @ fired[k - d] if k >= d else 0.0  # d steps ago
         v = v + a * (model.e_l - v + mu) + s * xi[k] + jump
-        v = np.where(ref > 0, model.v_reset, v)        # refractory: held at reset
+        v = np.where(ref > 0, model.v_reset, v)  # refractory
         ref = np.maximum(ref - 1, 0)
         fired[k] = v >= model.v_th
         v[fired[k]] = model.v_reset

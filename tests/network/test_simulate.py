@@ -1,7 +1,9 @@
 """The network simulator against its event-by-event naive twin, the population Monte Carlo, and itself.
 
-Tolerances: the kernel and the naive twin draw the same noise and sum the same fixed-point input,
-so spikes agree exactly and potentials to rounding (fused multiply-adds, 1e-12 mV; for the EIF
+Tolerances: the kernel and the naive twin draw the same noise and sum the same input (the kernel in
+integer quanta that reproduce each weight to 4 units in the last place, the twin exactly, or both
+in multiples of 2^-40 mV), so spikes agree exactly and potentials to rounding (fused
+multiply-adds, 1e-12 mV; for the EIF
 the kernel's exp differs from math.exp by an ulp, amplified along the upswing as in the
 population tests).
 """
@@ -202,3 +204,71 @@ def test_chapter_7_shows_the_naive_network_verbatim():
     cells = json.loads(path.read_text())["cells"]
     sources = ["".join(c["source"]).strip() for c in cells if c["cell_type"] == "code"]
     assert inspect.getsource(naive.network_from_scratch).strip() in sources
+
+
+# ------------------------------------------------------------------------------------------------
+# The unit of the input rings
+# ------------------------------------------------------------------------------------------------
+def _two_weights(j_e, j_i, indegree=100, n=400):
+    net = snnlib.Network(seed=1)
+    net.add_population("E", LIF, n)
+    net.add_population("I", LIF, n // 4)
+    net.connect("E", ["E", "I"], rule="fixed_indegree", indegree=indegree, j=j_e, delay=1.5)
+    net.connect("I", ["E", "I"], rule="fixed_indegree", indegree=indegree // 4, j=j_i, delay=1.5)
+    net.add_white_noise(["E", "I"], mu=12.0, sigma=3.0)
+    return net
+
+
+def test_brunel_weights_are_counted_in_int16_quanta():
+    # J = 0.1 mV and -gJ: at most 1000 * 1 + 250 * 5 = 2250 quanta of 0.1 mV per step, int16
+    q, w_int, dtype = sim.input_quantum(snnlib.brunel_network(5.0, 2.0, n_exc=2000, n_inh=500, seed=1))
+    assert (q, dtype) == (0.1, np.int16)
+    np.testing.assert_array_equal(np.sort(w_int), [-5, -5, 1, 1])
+    q, w_int, dtype = sim.input_quantum(snnlib.brunel_network(4.5, 2.0, n_exc=2000, n_inh=500, seed=1))
+    assert (q, dtype) == (0.05, np.int16) and sorted(set(w_int)) == [-9, 2]
+
+
+def test_large_loads_take_int32_and_incommensurate_weights_fixed_point():
+    # 1 and -1/64 mV: quantum 1/64 mV; 2000 synapses of 64 quanta exceed int16
+    q, w_int, dtype = sim.input_quantum(_two_weights(1.0, -1.0 / 64, indegree=2000, n=2000))
+    assert (q, dtype) == (1.0 / 64, np.int32) and sorted(set(w_int)) == [-1, 64]
+    q, w_int, dtype = sim.input_quantum(_two_weights(1.0, -np.pi))   # no common quantum
+    assert (q, dtype) == (2.0 ** -40, np.int64)
+    np.testing.assert_array_equal(sorted(set(w_int)), [round(-np.pi * 2 ** 40), 2 ** 40])
+
+
+def test_quantum_and_fixed_point_rings_give_the_same_network(monkeypatch):
+    # the int16 path against the int64 2^-40 mV path on the same network and noise: the input
+    # differs by rounding (< 1e-12 mV), so the spikes are the same
+    net = _two_weights(0.8, -2.0)
+    a = snnlib.simulate_network(net, t_max=300.0, seed=5)
+    assert sim.input_quantum(net)[2] == np.int16
+    fallback = (2.0 ** -40, np.array([round(p.j * 2 ** 40) for p in net.projections]), np.int64)
+    monkeypatch.setattr(sim, "input_quantum", lambda network: fallback)
+    b = snnlib.simulate_network(net, t_max=300.0, seed=5)
+    assert a.n_spikes > 1000
+    assert _digest(a) == _digest(b)
+
+
+def test_weights_beyond_the_fixed_point_range_are_refused():
+    w = np.zeros((3, 3))
+    w[0, 1:] = 3e6        # 6e6 mV onto neuron 0 in one step: beyond int64 in units of 2^-40 mV
+    net = snnlib.Network.from_weights(w, LIF, mu=10.0, sigma=1.0)
+    with pytest.raises(ValueError, match="weights must sum to at most"):
+        snnlib.simulate_network(net, t_max=10.0, seed=1)
+
+
+def test_synapses_are_held_once_while_simulating():
+    # the simulator packs all projections into one array and re-points each Connectivity to its part
+    net = _two_weights(0.8, -2.0)
+    before = [(p.connectivity.indptr.copy(), p.connectivity.targets.copy()) for p in net.projections]
+    snnlib.simulate_network(net, t_max=10.0, seed=1)
+    indptr, targets, _, _ = sim._pack(net)
+    assert targets.size == net.n_synapses and not targets.flags.writeable
+    for p, (ip, tg) in zip(net.projections, before):
+        assert p.connectivity.targets.base is targets and p.connectivity.indptr.base is indptr
+        np.testing.assert_array_equal(p.connectivity.targets, tg)
+        np.testing.assert_array_equal(p.connectivity.indptr, ip)
+    assert sim._pack(net)[1] is targets                      # cached ...
+    net.connect("E", "E", rule="fixed_indegree", indegree=3, j=0.4, delay=1.0)
+    assert sim._pack(net)[1].size == net.n_synapses > targets.size   # ... until a projection is added
