@@ -432,10 +432,11 @@ def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
         stamp  # noqa: B018 - closed over: numba's cache key follows the inlined sources
         n_slots = ring.shape[1]
         n_rings = ring.shape[0]
+        # one set of work arrays for all blocks of the call (each block overwrites them)
+        (a, el, vth, vrs, nref, psc, vt, idl, mb, sb, ib, jx, dec, gn, vv, rr, ii, st, pst,
+         zb, wx, wx1, xo, io, q, flag, inp, cnt_p, zp, jump, cnt_in) = _block_work()
         for b in range(b0, b1):
             lo = b * BLOCK
-            (a, el, vth, vrs, nref, psc, vt, idl, mb, sb, ib, jx, dec, gn, vv, rr, ii, st, pst,
-             zb, wx, wx1, xo, io, q, flag, inp, cnt_p, zp, jump, cnt_in) = _block_work()
             m = 0   # real lanes of this block
             for lane in range(BLOCK):
                 n = lo + lane
