@@ -55,28 +55,36 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_matches_naive_loop_on_same_noise(case):
-    model, mu, sigma, corr, mu_t = CASES[case]
+def _kernel_against_naive(model, mu, sigma, corr, **extra):
+    """The kernel and the naive loop on the same noise: identical spikes; the traces, for the
+    caller's tolerance."""
     n = 70 if np.ndim(mu) else 5
     dt, n_steps = 0.1, 2000
-    mu_t = None if mu_t is None else np.where(np.arange(n_steps) * dt >= 100.0, 12.0, 0.0)
+    if extra.get("mu_t") is not None:
+        extra["mu_t"] = np.where(np.arange(n_steps) * dt >= 100.0, 12.0, 0.0)
     res = simulate_population(model, mu, sigma, n_neurons=n, t_max=n_steps * dt, dt=dt, seed=42,
-                              record_v=np.arange(n), mu_t=mu_t, threshold_correction=corr)
+                              record_v=np.arange(n), threshold_correction=corr, **extra)
     steps, ids, traces = naive.simulate_population(model, mu, sigma, n, n_steps, dt, kernel_seed(42),
-                                                   mu_t=mu_t, threshold_correction=corr)
+                                                   threshold_correction=corr, **extra)
     assert res.n_spikes == ids.size > 0
     np.testing.assert_array_equal(res.spike_ids, ids)
     np.testing.assert_array_equal(res.spike_times, (steps + 1) * dt)
+    return res.v, traces
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_matches_naive_loop_on_same_noise(case):
+    model, mu, sigma, corr, mu_t = CASES[case]
+    v, traces = _kernel_against_naive(model, mu, sigma, corr, mu_t=mu_t)
     if model.kind == "lif":
-        np.testing.assert_allclose(res.v, traces, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(v, traces, rtol=1e-12, atol=1e-12)
     else:
         # Rounding differences (the kernel's exp vs math.exp, fused multiply-adds) grow by the
         # step's Jacobian 1 + dt/tau (exp((V - V_T)/delta_T) - 1), up to ~1 + 0.005 e^10 ~ 110 on
         # the last steps of the upswing: 1e-12 below V_T, 1e-12 * 110^2 above.
         below = traces < model.v_t
-        np.testing.assert_allclose(res.v[below], traces[below], rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(res.v, traces, rtol=1e-12 * 110 ** 2)
+        np.testing.assert_allclose(v[below], traces[below], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(v, traces, rtol=1e-12 * 110 ** 2)
 
 
 def test_histogram_and_rates_are_consistent_with_traces():
@@ -530,20 +538,12 @@ SHARED_CASES = {
 @pytest.mark.parametrize("case", list(SHARED_CASES))
 def test_shared_noise_matches_naive_loop_on_same_noise(case):
     model, mu, sigma, corr = SHARED_CASES[case]
-    n = 70 if np.ndim(mu) else 5
-    dt, n_steps, c = 0.1, 2000, 0.3
-    res = simulate_population(model, mu, sigma, n_neurons=n, t_max=n_steps * dt, dt=dt, seed=42,
-                              record_v=np.arange(n), threshold_correction=corr, input_correlation=c)
-    steps, ids, traces = naive.simulate_population(model, mu, sigma, n, n_steps, dt, kernel_seed(42),
-                                                   threshold_correction=corr, input_correlation=c)
-    assert res.n_spikes == ids.size > 0
-    np.testing.assert_array_equal(res.spike_ids, ids)
-    np.testing.assert_array_equal(res.spike_times, (steps + 1) * dt)
+    v, traces = _kernel_against_naive(model, mu, sigma, corr, input_correlation=0.3)
     # as in test_matches_naive_loop_on_same_noise (one more rounding: sqrt(1-c) z + sqrt(c) y may be fused)
     if model.kind == "lif":
-        np.testing.assert_allclose(res.v, traces, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(v, traces, rtol=1e-12, atol=1e-12)
     else:
-        np.testing.assert_allclose(res.v, traces, rtol=1e-12 * 110 ** 2)
+        np.testing.assert_allclose(v, traces, rtol=1e-12 * 110 ** 2)
 
 
 def test_zero_input_correlation_is_the_independent_noise():
