@@ -219,7 +219,8 @@ def snnlib_memory(net):
     from snnlib.network import simulate as sim
 
     n_lanes = -(-net.n_neurons // sim.BLOCK) * sim.BLOCK
-    syn = sim._synapses(net, DT, n_lanes)   # first: it re-points the tables to its packed arrays
+    quantum, w_int, _ = sim.input_quantum(net)
+    syn = sim._synapses(net, DT, n_lanes, quantum, w_int)   # first: it re-points the tables to its packed arrays
     conns = [p.connectivity for p in net.projections]
     tables = [a for c in conns for a in (c.indptr, c.targets, c.weights) if a is not None]
     own = [a for a in syn if isinstance(a, np.ndarray) and not any(np.shares_memory(a, t) for t in tables)]

@@ -55,8 +55,6 @@ MAX_CHUNK = 100
 MAX_BUFFER_BYTES = 64 * 2 ** 20
 #: Cells of the guide table of the Poisson sampler (a power of two).
 POISSON_GUIDE = 1024
-#: Bytes per synapse while simulating: the target index (int32); weights per synapse add 8.
-BYTES_PER_TARGET = 4
 
 
 # ------------------------------------------------------------------------------------------------
@@ -273,8 +271,6 @@ def _pack(net: Network):
     indptr = np.empty(n_i[-1], dtype=np.int64)
     targets = np.empty(n_t[-1], dtype=np.int32)
     for k, c in enumerate(conns):
-        if c.targets.base is targets:
-            continue   # already re-pointed here (a Connectivity used twice)
         for whole, lo, hi, name in ((indptr, n_i[k], n_i[k + 1], "indptr"), (targets, n_t[k], n_t[k + 1], "targets")):
             whole[lo:hi] = getattr(c, name)
             view = whole[lo:hi]
@@ -351,7 +347,8 @@ def input_quantum(net: Network) -> tuple[float, np.ndarray, type]:
                      f"neuron, got up to {top / FIXED_ONE:.3g} mV")
 
 
-def _synapses(net: Network, dt: float, n_lanes: int) -> Synapses:
+def _synapses(net: Network, dt: float, n_lanes: int, quantum: float, w_int: np.ndarray) -> Synapses:
+    """The kernel's view of the projections; ``quantum`` and ``w_int`` from :func:`input_quantum`."""
     pops = net.populations
     index = {p.name: k for k, p in enumerate(pops)}
     pop_of = np.full(n_lanes, -1, dtype=np.int64)
@@ -363,7 +360,6 @@ def _synapses(net: Network, dt: float, n_lanes: int) -> Synapses:
     for i in order:
         pop_ptr[index[projs[i].pre] + 1] += 1
     np.cumsum(pop_ptr, out=pop_ptr)
-    quantum, w_int, _ = input_quantum(net)
     indptr, targets, indptr_off, target_off = _pack(net)
     weights = np.zeros(targets.size if any(p.j is None for p in projs) else 0, dtype=np.int64)
     for p, t0 in zip(projs, target_off):
@@ -835,7 +831,8 @@ def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_
     n_lanes = n_blocks * BLOCK
     tables, cdf, guide = _poisson_tables(net, dt)
     params = _lane_params(net, dt, n_lanes, tables)
-    syn = _synapses(net, dt, n_lanes)
+    quantum, w_int, ring_dtype = input_quantum(net)   # one pass over the synapses
+    syn = _synapses(net, dt, n_lanes, quantum, w_int)
     state = _initial_state(net, n_lanes, v0, seed)
     rec, rec_ids = _recorder(record_v, n, n_lanes, n_rec, warm)
     if rec_ids is not None and warm == 0:
@@ -844,7 +841,6 @@ def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_
     import numba
 
     bounds = block_ranges(n_blocks, numba.get_num_threads())
-    ring_dtype = input_quantum(net)[2]
     check_memory(np.dtype(ring_dtype).itemsize * (bounds.size - 1) * n_slots * n_lanes, "n_neurons",
                  what="the input rings", hint="simulate a smaller network")
     ring = np.zeros((bounds.size - 1, n_slots, n_lanes), dtype=ring_dtype)
