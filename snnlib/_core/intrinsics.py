@@ -43,7 +43,8 @@ from numba.np.arrayobj import populate_array
 from numba.np.numpy_support import from_dtype
 
 __all__ = ["PLAIN", "SOURCE_STAMP", "GAMMA", "mix64", "mix64_array", "next_u64", "uniform53", "exp_fast",
-           "prefetch", "EXP_UNDERFLOW", "EXP_OVERFLOW", "EXP_ZERO_BELOW", "EXP_INF_ABOVE", "work_arrays"]
+           "prefetch", "EXP_UNDERFLOW", "EXP_OVERFLOW", "EXP_ZERO_BELOW", "EXP_INF_ABOVE", "work_arrays",
+           "atomic_add", "atomic_load", "spin_barrier"]
 
 #: True if the plain numba twins are in use (environment variable ``SNNLIB_PLAIN_KERNELS=1``).
 PLAIN = os.environ.get("SNNLIB_PLAIN_KERNELS", "").strip() not in ("", "0")
@@ -272,6 +273,101 @@ def _prefetch_llvm(typingctx, arr, i):
 def _prefetch_plain(arr, i):
     """Plain twin of the prefetch hint: does nothing (a hint changes no value)."""
     return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Atomics and a barrier (no plain twin: see spin_barrier)
+# ------------------------------------------------------------------------------------------------
+def _int64_slot(context, builder, signature, args):
+    aryty, ity = signature.args[:2]
+    ary = context.make_array(aryty)(context, builder, args[0])
+    idx = context.cast(builder, args[1], ity, types.intp)
+    return cgutils.get_item_pointer(context, builder, aryty, ary, [idx], wraparound=False)
+
+
+def _is_int64_array(arr):
+    return isinstance(arr, types.Array) and arr.ndim == 1 and arr.dtype == types.int64 and arr.mutable
+
+
+@intrinsic
+def atomic_add(typingctx, arr, i, value):
+    """``arr[i] += value`` as one sequentially consistent atomic operation on an int64 array;
+    returns the old value (jitted code only)."""
+    if not (_is_int64_array(arr) and isinstance(i, types.Integer) and value == types.int64):
+        return None
+
+    def codegen(context, builder, signature, args):
+        ptr = _int64_slot(context, builder, signature, args)
+        return builder.atomic_rmw("add", ptr, args[2], "seq_cst")
+
+    return types.int64(arr, i, value), codegen
+
+
+@intrinsic
+def atomic_load(typingctx, arr, i):
+    """``arr[i]`` of an int64 array read with acquire ordering: never hoisted out of a loop, and
+    what another thread wrote before its matching atomic store or add is visible after it
+    (jitted code only)."""
+    if not (_is_int64_array(arr) and isinstance(i, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        ptr = _int64_slot(context, builder, signature, args)
+        return builder.load_atomic(ptr, "acquire", 8)
+
+    return types.int64(arr, i), codegen
+
+
+def _has_sched_yield() -> bool:
+    """Whether the process can call the C library's ``sched_yield`` (POSIX; not on Windows)."""
+    from llvmlite import binding
+
+    return bool(binding.address_of_symbol("sched_yield"))
+
+
+#: Busy polls of a barrier before each yield of the processor to other threads.
+SPINS_PER_YIELD = 256
+_SCHED_YIELD = _has_sched_yield()
+
+
+@intrinsic
+def _yield(typingctx):
+    """Give the processor to another thread (``sched_yield()``; a no-op where there is none).
+    Emitted as a call of the C function by name, so that a kernel that uses it stays cacheable."""
+
+    def codegen(context, builder, signature, args):
+        if _SCHED_YIELD:
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(32), []), "sched_yield")
+            builder.call(fn, [])
+        return context.get_dummy_value()
+
+    return types.void(), codegen
+
+
+@njit(inline="always")
+def spin_barrier(count, n_threads, generation):
+    """Wait until all ``n_threads`` threads have arrived at barrier number ``generation`` (1, 2,
+    ... in the order every thread passes them) of the shared counter ``count`` (int64 array,
+    ``count[0]`` zero before the first; jitted code only).
+
+    Each arrival adds one to ``count[0]`` atomically; barrier ``g`` is passed when the count
+    reaches ``g * n_threads``. The counter only grows, so no reset is needed between barriers.
+    Waiting polls the counter and, every :data:`SPINS_PER_YIELD` polls, yields the processor
+    (``sched_yield``), so that more threads than cores do not starve the late arrival. Memory
+    written by any thread before its arrival is visible to every thread after the barrier
+    (sequentially consistent add, acquire loads).
+
+    There is no plain twin: a barrier cannot be written without atomics. Callers synchronise
+    through Python (a join of the threads) instead when :data:`PLAIN` is set.
+    """
+    target = generation * n_threads
+    atomic_add(count, 0, np.int64(1))
+    spins = 0
+    while atomic_load(count, 0) < target:
+        spins += 1
+        if spins == SPINS_PER_YIELD:
+            _yield()
+            spins = 0
 
 
 # ------------------------------------------------------------------------------------------------

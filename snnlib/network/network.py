@@ -139,6 +139,7 @@ class Network:
         self._pops: dict[str, Population] = {}
         self._projections: list[Projection] = []
         self._packed = None   # the simulator's packed synapse tables (simulate._pack)
+        self._quantum = None  # the simulator's input unit (simulate.input_quantum)
 
     # -- description ------------------------------------------------------------------------------
     @property

@@ -33,7 +33,7 @@ import numpy as np
 from numba import njit
 
 from .._core import rng as _rng
-from .._core.intrinsics import SOURCE_STAMP, next_u64, prefetch, uniform53, work_arrays
+from .._core.intrinsics import PLAIN, SOURCE_STAMP, next_u64, prefetch, spin_barrier, uniform53, work_arrays
 from .._core.parallel import block_ranges, run_ranges
 from .._core.seeding import as_generator
 from .._core.validation import (MAX_STEPS, check_array, check_bool, check_memory, check_nonnegative,
@@ -53,6 +53,10 @@ FIXED_ONE = float(2 ** 40)
 MAX_CHUNK = 100
 #: Bytes of the per-block spike buffers of one chunk at most; chunks are shortened to fit.
 MAX_BUFFER_BYTES = 64 * 2 ** 20
+#: Work per call of the span driver (s, estimated): the progress bar moves this often.
+SPAN_SECONDS = 0.25
+#: Room for spikes reserved before a span at most (bytes): the span is shortened to fit.
+SPAN_BYTES = 32 * 2 ** 20
 #: Cells of the guide table of the Poisson sampler (a power of two).
 POISSON_GUIDE = 1024
 
@@ -146,6 +150,7 @@ class LaneParams(NamedTuple):
     j_ext: np.ndarray       #: weight of an external spike (mV)
     syn_decay: np.ndarray   #: exp(-dt / tau_s), 0 for delta synapses
     syn_gain: np.ndarray    #: tau_m / tau_s, 0 for delta synapses (input then jumps V)
+    block_table: np.ndarray  #: per block: the Poisson table all its lanes share, else -1 (int64)
 
 
 class LaneState(NamedTuple):
@@ -183,6 +188,19 @@ class ChunkOut(NamedTuple):
     step: np.ndarray
     neuron: np.ndarray
     count: np.ndarray
+
+
+class Merge(NamedTuple):
+    """Where a span of chunks merges its spikes (see :func:`network_span`)."""
+
+    count: np.ndarray          #: (1,) int64: arrivals at the barrier so far
+    n_have: np.ndarray         #: (1,) int64: spikes merged so far
+    warm: int                  #: first recorded step
+    steps_per_bin: int         #: steps per bin of the population rates
+    steps: np.ndarray          #: (capacity,) int64: step of each recorded spike
+    ids: np.ndarray            #: (capacity,) int64: its neuron
+    rate_counts: np.ndarray    #: (n_pops, n_bins) int64
+    neuron_counts: np.ndarray  #: (n_neurons,) int64
 
 
 class Recorder(NamedTuple):
@@ -238,8 +256,10 @@ def _lane_params(net: Network, dt: float, n_lanes: int, tables: dict) -> LanePar
     # padding lanes: no noise, no input, v_th above anything they reach (they sit at 0 mV)
     pad = slice(net.n_neurons, n_lanes)
     a[pad], v_th[pad], v_reset[pad] = dt / 20.0, 1.0, 0.0
+    blocks = table.reshape(-1, BLOCK)
+    shared = np.where(np.all(blocks == blocks[:, :1], axis=1), blocks[:, 0], -1)
     return LaneParams(a, e_l, v_th, v_reset, n_ref, psi_c, v_t, inv_delta, mu, sig_step,
-                      inverse_bridge_variance(sig_step), table, j_ext, decay, gain)
+                      inverse_bridge_variance(sig_step), table, j_ext, decay, gain, shared.astype(np.int64))
 
 
 def _pack(net: Network):
@@ -312,7 +332,22 @@ def input_quantum(net: Network) -> tuple[float, np.ndarray, type]:
     ValueError
         If the summed absolute weights onto one neuron exceed what int64 holds in units of
         ``2**-40`` mV (about 8e6 mV).
+
+    Notes
+    -----
+    The bound takes a pass over every synapse; the result is cached on the network (projections
+    cannot change once added) until a projection is added.
     """
+    key = tuple(id(p) for p in net.projections)
+    cached = net._quantum
+    if cached is None or cached[0] != key:
+        cached = (key, _input_quantum(net))
+        net._quantum = cached
+    quantum, w_int, dtype = cached[1]
+    return quantum, w_int.copy(), dtype
+
+
+def _input_quantum(net: Network) -> tuple[float, np.ndarray, type]:
     projs = net.projections
     js = [p.j for p in projs if p.j is not None]
     candidates = []
@@ -461,13 +496,20 @@ def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
                 if poisson:
                     for lane in range(BLOCK):
                         zp[lane] = next_u64(pst, lane)
-                    for lane in range(BLOCK):
-                        tab = p.table[lo + lane]
-                        c = 0
-                        if tab >= 0:
-                            g = guide[tab, zp[lane] >> _GUIDE_SHIFT]
-                            c = -1 if g < 0 else g + (1 if uniform53(zp[lane]) > cdf[tab, g] else 0)
-                        cnt_p[lane] = c
+                    bt = p.block_table[b]
+                    if bt >= 0:   # one table for the block (the common case): simpler gathers
+                        gt, ct = guide[bt], cdf[bt]
+                        for lane in range(BLOCK):
+                            g = gt[zp[lane] >> _GUIDE_SHIFT]
+                            cnt_p[lane] = -1 if g < 0 else g + (1 if uniform53(zp[lane]) > ct[g] else 0)
+                    else:
+                        for lane in range(BLOCK):
+                            tab = p.table[lo + lane]
+                            c = 0
+                            if tab >= 0:
+                                g = guide[tab, zp[lane] >> _GUIDE_SHIFT]
+                                c = -1 if g < 0 else g + (1 if uniform53(zp[lane]) > cdf[tab, g] else 0)
+                            cnt_p[lane] = c
                 if noise:
                     _rng.lane_draws(st, zb, wx, wx1, BLOCK)
                 # (2) one vectorised pass: step, jumps, refractory hold, threshold and bridge tests
@@ -633,7 +675,45 @@ def _deliver_kernel(stamp):
     return deliver
 
 
-@njit(cache=True)
+@functools.lru_cache(maxsize=None)
+def network_span(eif: bool, noise: bool, poisson: bool, synaptic: bool, record: bool, bridge: bool = True):
+    """The driver of a span of chunks for one combination of features (see :func:`_make_span`)."""
+    return _make_span(network_kernel(eif, noise, poisson, synaptic, record, bridge), SOURCE_STAMP)
+
+
+def _make_span(run, stamp):
+
+    @njit(cache=True, nogil=True)
+    def span(b0, b1, tid, n_threads, c0, c1, chunk, total, sync, p, s, syn, ring, cdf, guide, out0, out1, rec,
+             mg):
+        """Run chunks ``c0 .. c1 - 1`` (steps ``c * chunk`` to ``min(total, (c + 1) * chunk)``) on
+        blocks ``b0 .. b1 - 1`` as thread ``tid`` of ``n_threads`` (jitted, releases the GIL, no
+        checking).
+
+        Chunk ``c`` writes its spikes into ``out0`` (``c`` even) or ``out1`` (odd). With ``sync``
+        the threads wait for each other after every chunk at a barrier (``mg.count``), and then
+        one thread, in turn, merges the chunk's spikes into ``mg`` (:func:`_merge_chunk`) while
+        the others start the next chunk in the other buffer; the next barrier keeps it from being
+        overwritten before the merge is done. The caller makes room in ``mg.steps`` and
+        ``mg.ids`` for every spike the span can produce. Without ``sync`` (the plain kernels) the
+        caller runs one chunk per call, joins the threads and merges.
+        """
+        stamp  # noqa: B018 - closed over: numba's cache key follows the inlined sources
+        for c in range(c0, c1):
+            n0 = c * chunk
+            n1 = min(total, n0 + chunk)
+            out = out0 if c % 2 == 0 else out1
+            run(b0, b1, tid, n0, n1, p, s, syn, ring, cdf, guide, out, rec)
+            if sync:
+                spin_barrier(mg.count, n_threads, c + 1)
+                if c % n_threads == tid:
+                    mg.n_have[0] += _merge_chunk(out, n0, n1, mg.warm, mg.steps_per_bin, syn.pop_of, mg.steps,
+                                                 mg.ids, mg.n_have[0], mg.rate_counts, mg.neuron_counts)
+
+    return span
+
+
+@njit(cache=True, nogil=True)
 def _merge_chunk(out, n0, n1, warm, steps_per_bin, pop_of, steps, ids, n_have, rate_counts, neuron_counts):
     """Append the recorded spikes of a chunk (steps ``n0 .. n1 - 1``, only those at or after step
     ``warm``) to ``steps`` / ``ids`` from position ``n_have`` in time order, ties by neuron index
@@ -671,6 +751,17 @@ def _merge_chunk(out, n0, n1, warm, steps_per_bin, pop_of, steps, ids, n_have, r
 # ------------------------------------------------------------------------------------------------
 # Driver
 # ------------------------------------------------------------------------------------------------
+def _room(mg: Merge, need: int) -> Merge:
+    """``mg`` with ``steps`` and ``ids`` grown (by half at least) to hold ``need`` spikes."""
+    if need <= mg.steps.size:
+        return mg
+    size = max(need, mg.steps.size + mg.steps.size // 2)
+    steps, ids = mg.steps, mg.ids
+    steps.resize(size, refcheck=False)
+    ids.resize(size, refcheck=False)
+    return mg._replace(steps=steps, ids=ids)
+
+
 def _check_times(net, t_max, dt, t_warmup, rate_bin):
     raw = (t_max, dt, t_warmup)
     dt = check_positive(dt, "dt", unit="ms")
@@ -844,36 +935,42 @@ def simulate_network(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, record_
     check_memory(np.dtype(ring_dtype).itemsize * (bounds.size - 1) * n_slots * n_lanes, "n_neurons",
                  what="the input rings", hint="simulate a smaller network")
     ring = np.zeros((bounds.size - 1, n_slots, n_lanes), dtype=ring_dtype)
-    kernel = network_kernel(any(p.model.kind == "eif" for p in net.populations), bool(np.any(params.sig_step > 0)),
-                            bool(np.any(params.table >= 0)), bool(np.any(params.syn_gain > 0)), rec_ids is not None,
-                            check_bool(threshold_correction, "threshold_correction"))
-    out = ChunkOut(np.zeros((n_blocks, cap), dtype=np.int64), np.zeros((n_blocks, cap), dtype=np.int64),
-                   np.zeros(n_blocks, dtype=np.int64))
+    span = network_span(any(p.model.kind == "eif" for p in net.populations), bool(np.any(params.sig_step > 0)),
+                        bool(np.any(params.table >= 0)), bool(np.any(params.syn_gain > 0)), rec_ids is not None,
+                        check_bool(threshold_correction, "threshold_correction"))
+    outs = [ChunkOut(np.zeros((n_blocks, cap), dtype=np.int64), np.zeros((n_blocks, cap), dtype=np.int64),
+                     np.zeros(n_blocks, dtype=np.int64)) for _ in range(2)]
     pops = net.populations
     n_bins = n_rec // spb
-    rate_counts = np.zeros((len(pops), n_bins), dtype=np.int64)
-    neuron_counts = np.zeros(n, dtype=np.int64)
-    steps, ids, n_have = np.empty(1 << 12, dtype=np.int64), np.empty(1 << 12, dtype=np.int64), 0
+    mg = Merge(np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), warm, spb, np.empty(1 << 12, dtype=np.int64),
+               np.empty(1 << 12, dtype=np.int64), np.zeros((len(pops), n_bins), dtype=np.int64),
+               np.zeros(n, dtype=np.int64))
     total = warm + n_rec
+    n_chunks = -(-total // chunk)
     from ..neuron.montecarlo import SECONDS_PER_NEURON_STEP
 
-    bar = _progress_bar(progress, 1.5 * n * total * SECONDS_PER_NEURON_STEP, total, desc="simulate_network")
+    est = 1.5 * n * total * SECONDS_PER_NEURON_STEP
+    bar = _progress_bar(progress, est, total, desc="simulate_network")
+    # chunks per call: about SPAN_SECONDS of work, with room for every spike they can produce
+    per_chunk = cap * n_blocks
+    n_span = 1 if PLAIN else int(max(1, min(SPAN_SECONDS * n_chunks / est, SPAN_BYTES / (16 * per_chunk))))
     try:
-        for n0 in range(0, total, chunk):
-            n1 = min(total, n0 + chunk)
-            run_ranges(kernel, bounds, n0, n1, params, state, syn, ring, cdf, guide, out, rec)
-            need = n_have + int(out.count.sum())
-            if need > steps.size:
-                size = max(need, steps.size + steps.size // 2)
-                steps.resize(size, refcheck=False)
-                ids.resize(size, refcheck=False)
-            n_have += _merge_chunk(out, n0, n1, warm, spb, syn.pop_of, steps, ids, n_have, rate_counts,
-                                   neuron_counts)
+        for c0 in range(0, n_chunks, n_span):
+            c1 = min(n_chunks, c0 + n_span)
+            mg = _room(mg, int(mg.n_have[0]) + (c1 - c0) * per_chunk)
+            run_ranges(span, bounds, bounds.size - 1, c0, c1, chunk, total, not PLAIN, params, state, syn, ring,
+                       cdf, guide, outs[0], outs[1], rec, mg)
+            if PLAIN:
+                mg.n_have[0] += _merge_chunk(outs[c0 % 2], c0 * chunk, min(total, c1 * chunk), warm, spb,
+                                             syn.pop_of, mg.steps, mg.ids, int(mg.n_have[0]), mg.rate_counts,
+                                             mg.neuron_counts)
             if bar is not None:
-                bar.update(n1 - n0)
+                bar.update(min(total, c1 * chunk) - c0 * chunk)
     finally:
         if bar is not None:
             bar.close()
+    n_have, steps, ids, rate_counts, neuron_counts = int(mg.n_have[0]), mg.steps, mg.ids, mg.rate_counts, \
+        mg.neuron_counts
     steps.resize(n_have, refcheck=False)
     ids.resize(n_have, refcheck=False)
     times = (steps + 1) * dt

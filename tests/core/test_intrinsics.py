@@ -127,6 +127,37 @@ def test_work_arrays_twins_have_the_same_layout():
         it.work_arrays(("f4",), 64)
 
 
+def test_spin_barrier_holds_every_thread_until_all_have_arrived():
+    # two threads pass 20,000 barriers; after barrier g each must see the other's g-th write (a
+    # thread that ran ahead, or a stale read of the counter, would see fewer), and the counter
+    # ends at exactly 2 x 20,000 (atomic additions lose nothing)
+    import threading
+
+    @njit(nogil=True)
+    def work(count, done, tid, n):
+        late = 0
+        for g in range(1, n + 1):
+            done[tid] = g
+            it.spin_barrier(count, 2, 2 * g - 1)
+            late += done[1 - tid] < g
+            it.spin_barrier(count, 2, 2 * g)   # nobody writes g + 1 before both have checked g
+        return late
+
+    count, done, late = np.zeros(1, dtype=np.int64), np.zeros(2, dtype=np.int64), [None, None]
+    work(np.zeros(1, dtype=np.int64), np.zeros(2, dtype=np.int64), 0, 0)   # compile outside the threads
+
+    def run(t):
+        late[t] = work(count, done, t, 20000)
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert late == [0, 0]
+    assert count[0] == 2 * 2 * 20000
+
+
 _RUN_ALL = """
 import hashlib, numpy as np, snnlib
 from snnlib._core import intrinsics, rng

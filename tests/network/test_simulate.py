@@ -117,6 +117,21 @@ def test_same_spikes_at_one_and_two_threads(child_env):
     assert outs[0] == outs[1]
 
 
+def test_spans_of_any_length_give_the_same_spikes(monkeypatch):
+    # one chunk per call of the span driver (the threads joined in Python after each) against
+    # the default of many chunks per call (the threads meeting at an in-kernel barrier after
+    # each chunk); the spike arrays start with 4,096 slots, so the first grows them often
+    # (the plain kernels' path, merged in Python, is checked in tests/core/test_intrinsics.py)
+    net = snnlib.brunel_network(5.0, 2.0, n_exc=2000, n_inh=500, seed=1)
+    a = snnlib.simulate_network(net, t_max=200.0, seed=2, t_warmup=20.0)
+    monkeypatch.setattr(sim, "SPAN_BYTES", 1)
+    b = snnlib.simulate_network(net, t_max=200.0, seed=2, t_warmup=20.0)
+    assert a.n_spikes > 10000
+    assert _digest(a) == _digest(b)
+    np.testing.assert_array_equal(a.rates["E"], b.rates["E"])
+    np.testing.assert_array_equal(a.neuron_rates, b.neuron_rates)
+
+
 def test_same_seed_same_spikes_other_seed_other_spikes():
     net = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, seed=1)
     a = snnlib.simulate_network(net, t_max=100.0, seed=3)
