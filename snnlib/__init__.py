@@ -35,8 +35,9 @@ from .neuron import (DeterministicRun, PopulationResult, eif_fi_curve, langevin_
 from .fokker_planck import (DensityEvolution, StationaryState, lif_cv, shared_input_correlation, siegert_rate,
                             solve_density, spike_spectrum, stationary, susceptibility)
 # -- recurrent networks --
-from .network import (BRUNEL_LIF, MeanField, Network, NetworkResult, brunel_mean_field, brunel_network,
-                      mean_field, rate_transfer, simulate_network)
+from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResult, brunel_mean_field,
+                      brunel_network, hawkes_count_covariance, hawkes_covariance_density, hawkes_cross_spectrum,
+                      hawkes_rates, mean_field, rate_transfer, simulate_hawkes, simulate_network)
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
@@ -60,6 +61,9 @@ __all__ = [
     # recurrent networks
     "Network", "NetworkResult", "brunel_network", "simulate_network", "BRUNEL_LIF", "MeanField", "mean_field",
     "brunel_mean_field", "rate_transfer",
+    # Hawkes processes: correlations from connectivity, exactly solvable
+    "HawkesResult", "simulate_hawkes", "hawkes_rates", "hawkes_count_covariance", "hawkes_cross_spectrum",
+    "hawkes_covariance_density",
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",

@@ -8,14 +8,20 @@
 * :mod:`~snnlib.network.simulate`: :func:`simulate_network`, the delay-coupled simulator built on
   the single-neuron step of :mod:`snnlib.neuron.step`;
 * :mod:`~snnlib.network.mean_field`: self-consistent stationary rates by the diffusion
-  approximation (:func:`mean_field`, :func:`brunel_mean_field`).
+  approximation (:func:`mean_field`, :func:`brunel_mean_field`);
+* :mod:`~snnlib.network.hawkes`: the linear multivariate Hawkes process, exactly simulated
+  (:func:`simulate_hawkes`) and exactly solved (rates, count covariances, cross-spectra and
+  covariance densities): correlations from connectivity in their simplest form.
 """
 
 from .connectivity import Connectivity, bernoulli, fixed_indegree, from_matrix
 from .network import BRUNEL_LIF, Network, Population, Projection, brunel_network
 from .mean_field import MeanField, brunel_mean_field, mean_field, rate_transfer
 from .simulate import NetworkResult, simulate_network
+from .hawkes import (HawkesResult, hawkes_count_covariance, hawkes_covariance_density, hawkes_cross_spectrum,
+                     hawkes_rates, simulate_hawkes)
 
 __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL_LIF", "Network", "Population",
            "Projection", "brunel_network", "NetworkResult", "simulate_network", "MeanField", "mean_field",
-           "brunel_mean_field", "rate_transfer"]
+           "brunel_mean_field", "rate_transfer", "HawkesResult", "simulate_hawkes", "hawkes_rates",
+           "hawkes_count_covariance", "hawkes_cross_spectrum", "hawkes_covariance_density"]

@@ -16,7 +16,11 @@ outgoing CSR tables into a ring buffer of future input (slot = step of arrival m
 length), one ring per thread, holding input as integer multiples of a quantum
 (:func:`input_quantum`: 0.1 mV in int16 for Brunel's network with ``J = 0.1`` mV, otherwise
 2^-40 mV in int64): integer sums do not depend on the order of the additions, so the result is
-the same for any number of threads. Each neuron draws its white noise from its own stream (the same stream as in
+the same for any number of threads. The threads run many chunks per call of the compiled
+driver (:func:`network_span`) and meet at a spin barrier after each chunk, where one of them, in
+turn, merges the chunk's spikes into the output while the others go on: no return to Python, and
+no thread hand-off, between chunks (a chunk of Brunel's network is 15 steps, about 0.5 ms of work).
+Each neuron draws its white noise from its own stream (the same stream as in
 :func:`simulate_population <snnlib.neuron.montecarlo.simulate_population>`, so an unconnected network reproduces it spike for spike) and
 its external Poisson input from a second stream.
 """

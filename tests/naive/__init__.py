@@ -3,7 +3,7 @@
 Each function here is written for clarity, not speed: explicit Python loops, no numba. Tests
 compute ``ref = naive.f(...)`` and ``got = snnlib.f(...)`` on the same inputs (same noise) and
 compare them; the book's "from scratch" cells show the same code. The modules mirror snnlib's
-tree (``naive.core``, ``naive.neuron``, ``naive.fokker_planck``, ``naive.spikes``, ``naive.ml``);
+tree (``naive.core``, ``naive.neuron``, ``naive.fokker_planck``, ``naive.spikes``, ``naive.ml``, ``naive.network``, ``naive.hawkes``);
 every name is also re-exported here, so ``naive.siegert_rate`` works from any test.
 """
 
@@ -18,4 +18,6 @@ from .neuron import (lif_trajectory_with_threshold, eif_isi, simulate_determinis
                      simulate_population)  # noqa: F401
 from .spikes import (bin_spikes, isi, cross_correlogram_counts, lag_overlap, periodogram, pearson)  # noqa: F401
 from .network import network_from_scratch  # noqa: F401
+from .hawkes import hawkes_count_covariance_by_series, hawkes_intensity  # noqa: F401
+from .hawkes import simulate_hawkes as simulate_hawkes_naive  # noqa: F401
 from .network import simulate_network as simulate_network_naive  # noqa: F401
