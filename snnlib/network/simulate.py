@@ -444,10 +444,24 @@ def network_kernel(eif: bool, noise: bool, poisson: bool, synaptic: bool, record
                         SOURCE_STAMP)
 
 
-def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
-    _deliver = _deliver_kernel(stamp)
+def _jit_with_globals(fn, names: dict, **options):
+    """``njit(**options)`` of ``fn`` with ``names`` added to the globals it sees.
 
-    @njit(cache=True, nogil=True, fastmath={"contract", "arcp", "nsz"})
+    numba's disk cache keys a closure by a pickle of its cells, and a jitted function pickles
+    with an identifier that is new in every process: a kernel that closed over another kernel
+    would never be found in the cache again. The kernels here close over plain values only (the
+    feature flags and the source stamp, which do key the cache) and reach the kernels they call
+    as globals, which numba compiles in without putting them in the key."""
+    import types
+
+    rebuilt = types.FunctionType(fn.__code__, {**fn.__globals__, **names}, fn.__name__, fn.__defaults__,
+                                 fn.__closure__)
+    rebuilt.__qualname__, rebuilt.__module__, rebuilt.__doc__ = fn.__qualname__, fn.__module__, fn.__doc__
+    return njit(**options)(rebuilt)
+
+
+def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
+
     def run(b0, b1, tid, n0, n1, p, s, syn, ring, cdf, guide, out, rec):
         """Integrate blocks ``b0 .. b1 - 1`` from step ``n0`` to ``n1`` and deliver their spikes into
         ``ring[tid]`` (jitted, releases the GIL, no checking).
@@ -610,9 +624,10 @@ def _make_kernel(eif, noise, poisson, synaptic, record, bridge, stamp):
                 n = lo + lane
                 s.v[n], s.refr[n], s.i_syn[n] = vv[lane], rr[lane], ii[lane]
                 s.states[n], s.pstates[n] = st[lane], pst[lane]
-        _deliver(n0, n1, b0, b1, tid, syn, ring, out)
+        _deliver_fn(n0, n1, b0, b1, tid, syn, ring, out)  # noqa: F821 - a global of the jitted copy
 
-    return run
+    return _jit_with_globals(run, {"_deliver_fn": _deliver_kernel(stamp)}, cache=True, nogil=True,
+                             fastmath={"contract", "arcp", "nsz"})
 
 
 @functools.lru_cache(maxsize=None)
@@ -682,12 +697,12 @@ def _deliver_kernel(stamp):
 @functools.lru_cache(maxsize=None)
 def network_span(eif: bool, noise: bool, poisson: bool, synaptic: bool, record: bool, bridge: bool = True):
     """The driver of a span of chunks for one combination of features (see :func:`_make_span`)."""
-    return _make_span(network_kernel(eif, noise, poisson, synaptic, record, bridge), SOURCE_STAMP)
+    features = (bool(eif), bool(noise), bool(poisson), bool(synaptic), bool(record), bool(bridge))
+    return _make_span(network_kernel(*features), features, SOURCE_STAMP)
 
 
-def _make_span(run, stamp):
+def _make_span(run, features, stamp):
 
-    @njit(cache=True, nogil=True)
     def span(b0, b1, tid, n_threads, c0, c1, chunk, total, sync, p, s, syn, ring, cdf, guide, out0, out1, rec,
              mg):
         """Run chunks ``c0 .. c1 - 1`` (steps ``c * chunk`` to ``min(total, (c + 1) * chunk)``) on
@@ -702,19 +717,19 @@ def _make_span(run, stamp):
         ``mg.ids`` for every spike the span can produce. Without ``sync`` (the plain kernels) the
         caller runs one chunk per call, joins the threads and merges.
         """
-        stamp  # noqa: B018 - closed over: numba's cache key follows the inlined sources
+        stamp, features  # noqa: B018 - closed over: keys numba's cache to the sources and the kernel
         for c in range(c0, c1):
             n0 = c * chunk
             n1 = min(total, n0 + chunk)
             out = out0 if c % 2 == 0 else out1
-            run(b0, b1, tid, n0, n1, p, s, syn, ring, cdf, guide, out, rec)
+            _run_fn(b0, b1, tid, n0, n1, p, s, syn, ring, cdf, guide, out, rec)  # noqa: F821 - a global
             if sync:
                 spin_barrier(mg.count, n_threads, c + 1)
                 if c % n_threads == tid:
                     mg.n_have[0] += _merge_chunk(out, n0, n1, mg.warm, mg.steps_per_bin, syn.pop_of, mg.steps,
                                                  mg.ids, mg.n_have[0], mg.rate_counts, mg.neuron_counts)
 
-    return span
+    return _jit_with_globals(span, {"_run_fn": run}, cache=True, nogil=True)
 
 
 @njit(cache=True, nogil=True)

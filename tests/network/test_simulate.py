@@ -132,6 +132,25 @@ def test_spans_of_any_length_give_the_same_spikes(monkeypatch):
     np.testing.assert_array_equal(a.neuron_rates, b.neuron_rates)
 
 
+_CACHE_CODE = """
+import snnlib
+from snnlib.network import simulate as sim
+net = snnlib.brunel_network(5.0, 2.0, n_exc=80, n_inh=20, seed=1)
+snnlib.simulate_network(net, t_max=5.0, seed=2, progress=False)
+span = sim.network_span(False, False, True, False, False, True)
+print(sum(span.stats.cache_hits.values()), sum(span.stats.cache_misses.values()))
+"""
+
+
+def test_a_second_process_loads_the_network_kernel_from_the_disk_cache(tmp_path, child_env):
+    # the kernels close over plain values only (a closure over another kernel would get a new
+    # cache key in every process, and compile for seconds every time)
+    env = child_env(NUMBA_CACHE_DIR=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", _CACHE_CODE], env=env, capture_output=True, text=True,
+                           check=True).stdout.split() for _ in range(2)]
+    assert runs == [["0", "1"], ["1", "0"]]
+
+
 def test_same_seed_same_spikes_other_seed_other_spikes():
     net = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, seed=1)
     a = snnlib.simulate_network(net, t_max=100.0, seed=3)
