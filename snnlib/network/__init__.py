@@ -11,7 +11,10 @@
   approximation (:func:`mean_field`, :func:`brunel_mean_field`);
 * :mod:`~snnlib.network.hawkes`: the linear multivariate Hawkes process, exactly simulated
   (:func:`simulate_hawkes`) and exactly solved (rates, count covariances, cross-spectra and
-  covariance densities): correlations from connectivity in their simplest form.
+  covariance densities): correlations from connectivity in their simplest form;
+* :mod:`~snnlib.network.linear_response`: the same for integrate-and-fire networks, by linear
+  response theory around the mean-field state (:func:`predict_cross_spectrum`,
+  :func:`predict_cross_covariance`, :func:`predict_count_covariance`, :func:`covariance_motifs`).
 """
 
 from .connectivity import Connectivity, bernoulli, fixed_indegree, from_matrix
@@ -20,8 +23,12 @@ from .mean_field import MeanField, brunel_mean_field, mean_field, rate_transfer
 from .simulate import NetworkResult, simulate_network
 from .hawkes import (HawkesResult, hawkes_count_covariance, hawkes_covariance_density, hawkes_cross_spectrum,
                      hawkes_rates, simulate_hawkes)
+from .linear_response import (WorkingPoint, coupling_kernel, covariance_motifs, predict_count_covariance,
+                              predict_cross_covariance, predict_cross_spectrum, weight_matrix, working_point)
 
 __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL_LIF", "Network", "Population",
            "Projection", "brunel_network", "NetworkResult", "simulate_network", "MeanField", "mean_field",
            "brunel_mean_field", "rate_transfer", "HawkesResult", "simulate_hawkes", "hawkes_rates",
-           "hawkes_count_covariance", "hawkes_cross_spectrum", "hawkes_covariance_density"]
+           "hawkes_count_covariance", "hawkes_cross_spectrum", "hawkes_covariance_density", "WorkingPoint",
+           "weight_matrix", "working_point", "coupling_kernel", "predict_cross_spectrum", "predict_cross_covariance",
+           "predict_count_covariance", "covariance_motifs"]

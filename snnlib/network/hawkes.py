@@ -346,6 +346,13 @@ class HawkesResult(SpikeRecord):
     rectified : float
         Fraction of the thinning candidates at which some intensity was negative and set to 0
         (always 0 for nonnegative weights).
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> res = snnlib.simulate_hawkes([20.0, 30.0], [[0.0, -0.5], [0.0, 0.0]], tau=10.0, t_max=2000.0, seed=1)
+    >>> res.n_neurons, res.rectified > 0      # inhibition drove the intensity below zero at times
+    (2, True)
     """
 
     spike_times: np.ndarray

@@ -60,6 +60,13 @@ class Population:
     tau_s : float or None
         Time constant of the exponential synaptic current through which this population receives
         recurrent input (ms); None for delta synapses.
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> pop = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, seed=1).population("I")
+    >>> pop.size, pop.start, pop.stop, pop.poisson_rate > 0
+    (100, 400, 500, True)
     """
 
     name: str
@@ -99,6 +106,13 @@ class Projection:
         Synapses per postsynaptic neuron for the fixed in-degree rule.
     p_conn : float or None
         Connection probability for the Bernoulli rule.
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> proj = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, seed=1).projections[0]
+    >>> proj.pre, proj.post, proj.rule, proj.j, proj.delay, proj.indegree
+    ('E', 'E', 'fixed_indegree', 0.1, 1.5, 40)
     """
 
     pre: str

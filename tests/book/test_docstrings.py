@@ -11,7 +11,7 @@ import pytest
 import snnlib
 
 #: Every namespace a reader imports from: the top level and the subpackages it does not flatten.
-NAMESPACES = (snnlib, snnlib.ml, snnlib.plotting, snnlib.units)
+NAMESPACES = (snnlib, snnlib.ml, snnlib.network, snnlib.plotting, snnlib.units)
 
 
 def _public():

@@ -1,12 +1,19 @@
-"""Side by side: snnlib.simulate_hawkes against the same thinning in plain NumPy.
+"""Correlations from connectivity (chapter 8): snnlib.simulate_hawkes against the same thinning in
+plain NumPy, and the cost of the linear-response prediction of a network's cross-spectra.
 
-Run:  .venv/bin/python benchmarks/bench_hawkes.py
+Run:  .venv/bin/python benchmarks/bench_correlations.py
 Workload H1: 100 linear Hawkes processes, baseline 10 Hz, random excitatory weights (each
 connection present with probability 0.1, scaled to a spectral radius of 0.5: rates 20 Hz), tau
 10 ms, delay 1 ms, 1,000 s of simulated time (about 2 million spikes). snnlib: best of 3. NumPy:
 Ogata's thinning vectorised over the processes with a Python loop over the candidates (what a
 reader would write first), timed on 20 s and reported per simulated second. Also the time of the
-closed-form cross-spectrum at 512 frequencies (best of 3, and the first call). Results in ``results/hawkes.json``.
+closed-form cross-spectrum at 512 frequencies (best of 3, and the first call).
+
+Workload L1: ``snnlib.predict_cross_spectrum`` of a random E-I LIF network of 500 neurons (400 E,
+100 I, connection probability 0.1, J 0.3 mV, g 4, delay 2 ms, white noise mu 12 mV, sigma 4 mV)
+at 512 frequencies from 0 to 500 Hz (the working point computed once per population), with the
+share of the N x N inversions and products, and the count of floating-point operations they need.
+Results in ``results/correlations.json``.
 """
 
 import json
@@ -56,7 +63,39 @@ def numpy_thinning(w, t_max, seed):
             ids.append(int(np.searchsorted(np.cumsum(lam), u, side="right")))
 
 
+def lrt_network():
+    net = snnlib.Network(seed=3)
+    lif = snnlib.LIF()
+    net.add_population("E", lif, 400)
+    net.add_population("I", lif, 100)
+    net.connect("E", ["E", "I"], rule="bernoulli", p_conn=0.1, j=0.3, delay=2.0)
+    net.connect("I", ["E", "I"], rule="bernoulli", p_conn=0.1, j=-1.2, delay=2.0)
+    net.add_white_noise(["E", "I"], mu=12.0, sigma=4.0)
+    return net
+
+
+def lrt_timing():
+    from snnlib.network import linear_response as lr
+
+    net, f = lrt_network(), np.linspace(0.0, 500.0, 512)
+    snnlib.predict_cross_spectrum(net, f[:2])
+    t0 = time.perf_counter()
+    snnlib.predict_cross_spectrum(net, f)
+    total = time.perf_counter() - t0
+    a = np.eye(500) - lr._Kernel(net, lr.working_point(net), f[:1]).at(0)
+    reps = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        lr._hermitian_product(a, np.ones(500))
+        reps.append(time.perf_counter() - t0)
+    n = 500
+    flops = 512 * 8.0 * (8.0 / 3.0 + 2.0) * n ** 3 / 2.0   # inverse (gesv on I) + product, complex
+    return dict(n=n, n_freqs=f.size, seconds=total, per_frequency_linear_algebra_s=min(reps),
+                linear_algebra_share=min(reps) * f.size / total, flops=flops, gflops_per_s=flops / total / 1e9)
+
+
 def main():
+    lrt = lrt_timing()
     w = weights()
     rates = snnlib.hawkes_rates(BASE, w)
     snnlib.simulate_hawkes(BASE, w, tau=TAU, t_max=100.0, delay=DELAY, seed=1)   # load the kernel
@@ -92,6 +131,7 @@ def main():
         numpy=dict(t_max_s=t_np_max / 1000.0, run_s=t_np, n_spikes=int(times.size), s_per_bio_s=np_per_s),
         ratio_numpy_over_snnlib=np_per_s / snn_per_s,
         cross_spectrum=dict(n_freqs=freqs.size, best_s=t_spec, all_s=spec_runs, first_call_s=t_spec_first),
+        predict_cross_spectrum=lrt,
     )
     print(f"H1: {N} Hawkes processes, {t_max / 1000:.0f} s simulated, {res.n_spikes:,} spikes "
           f"({out['snnlib']['mean_rate_hz']:.2f} Hz; theory {rates.mean():.2f} Hz)")
@@ -101,9 +141,13 @@ def main():
           f"-> snnlib {out['ratio_numpy_over_snnlib']:.0f}x faster")
     print(f"  hawkes_cross_spectrum    {t_spec:8.3f} s for {N} x {N} at {freqs.size} frequencies (best of 3; "
           f"first call {t_spec_first:.2f} s, with the start of the BLAS threads)")
+    print(f"L1: predict_cross_spectrum, {lrt['n']} neurons at {lrt['n_freqs']} frequencies: {lrt['seconds']:.1f} s "
+          f"(target < 2 s); N x N inverse + product {lrt['per_frequency_linear_algebra_s'] * 1e3:.1f} ms per "
+          f"frequency, {100 * lrt['linear_algebra_share']:.0f} % of the time; {lrt['flops'] / 1e12:.2f} Tflop "
+          f"at {lrt['gflops_per_s']:.0f} Gflop/s")
     (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "hawkes.json").write_text(json.dumps(out, indent=2))
-    print("written benchmarks/results/hawkes.json")
+    (HERE / "results" / "correlations.json").write_text(json.dumps(out, indent=2))
+    print("written benchmarks/results/correlations.json")
 
 
 if __name__ == "__main__":
