@@ -14,7 +14,9 @@
   covariance densities): correlations from connectivity in their simplest form;
 * :mod:`~snnlib.network.linear_response`: the same for integrate-and-fire networks, by linear
   response theory around the mean-field state (:func:`predict_cross_spectrum`,
-  :func:`predict_cross_covariance`, :func:`predict_count_covariance`, :func:`covariance_motifs`).
+  :func:`predict_cross_covariance`, :func:`predict_count_covariance`, :func:`covariance_motifs`);
+* :mod:`~snnlib.network.stability`: where the asynchronous state of Brunel's model A loses
+  stability (:func:`brunel_stability`, :func:`brunel_instability_lines`).
 """
 
 from .connectivity import Connectivity, bernoulli, fixed_indegree, from_matrix
@@ -25,10 +27,12 @@ from .hawkes import (HawkesResult, hawkes_count_covariance, hawkes_covariance_de
                      hawkes_rates, simulate_hawkes)
 from .linear_response import (WorkingPoint, coupling_kernel, covariance_motifs, predict_count_covariance,
                               predict_cross_covariance, predict_cross_spectrum, weight_matrix, working_point)
+from .stability import BrunelStability, brunel_instability_lines, brunel_stability
 
 __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL_LIF", "Network", "Population",
            "Projection", "brunel_network", "NetworkResult", "simulate_network", "MeanField", "mean_field",
            "brunel_mean_field", "rate_transfer", "HawkesResult", "simulate_hawkes", "hawkes_rates",
            "hawkes_count_covariance", "hawkes_cross_spectrum", "hawkes_covariance_density", "WorkingPoint",
            "weight_matrix", "working_point", "coupling_kernel", "predict_cross_spectrum", "predict_cross_covariance",
-           "predict_count_covariance", "covariance_motifs"]
+           "predict_count_covariance", "covariance_motifs", "BrunelStability", "brunel_stability",
+           "brunel_instability_lines"]

@@ -1,0 +1,192 @@
+r"""Linear stability of the asynchronous state of Brunel's (2000) model A (chapter 8).
+
+In model A every neuron, excitatory or inhibitory, receives :math:`C_E` excitatory inputs of
+weight :math:`J`, :math:`C_I = \gamma C_E` inhibitory ones of weight :math:`-gJ`, all with delay
+:math:`d`, so in the asynchronous state all neurons share one rate :math:`\nu_0` and one working
+point (:func:`~snnlib.network.mean_field.brunel_mean_field`). A small modulation
+:math:`\delta\nu(f)` of the population rate changes every neuron's mean input by
+:math:`\tau_m J C_E (1 - \gamma g)\,e^{-2\pi i f d}\,\delta\nu(f)` and so its rate by
+:math:`\chi(f)` times that: the loop gain is
+
+.. math::
+
+    L(f) = \chi(f)\,\tau_m J C_E (1 - \gamma g)\,e^{-2\pi i f d}.
+
+The state is stable when :math:`1 - L(s) = 0` has no root with :math:`\mathrm{Re}\,s \ge 0`
+(Brunel & Hakim 1999; Brunel 2000, sec. 4), which the argument principle counts as the winding
+number of :math:`1 - L(f)` around 0 for :math:`-\infty < f < \infty` (:math:`L` has no poles
+there: the neuron alone is stable; the Nyquist criterion). At the boundary the curve passes
+through 0 at a real frequency :math:`f^*`, the frequency of the oscillation that appears
+(:math:`f^* = 0`: the rate itself runs away). This is the mean channel only: Brunel (2000) also
+modulates the input variance :math:`\sigma^2` by the rate, which shifts the lines somewhat; the
+chapter compares both with simulations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._core.validation import check_array, check_int, check_positive
+from ..fokker_planck import susceptibility
+from ..units import MS_PER_S
+from .mean_field import brunel_mean_field
+from .network import BRUNEL_LIF
+
+__all__ = ["BrunelStability", "brunel_stability", "brunel_instability_lines"]
+
+#: Frequencies (Hz) on which the loop gain is followed: dense where the delay turns the phase,
+#: up to where |chi| has fallen far below the gains of model A.
+F_MAX = 4000.0
+N_FREQS = 4001
+
+
+@dataclass(frozen=True)
+class BrunelStability:
+    """Linear stability of model A's asynchronous state at one (g, eta) (read-only).
+
+    Parameters
+    ----------
+    g, eta : float
+        The point.
+    rate : float
+        Mean-field rate (Hz); NaN where mean-field theory has no stationary state.
+    stable : bool
+        True if no root of :math:`1 - L` has a nonnegative real part.
+    winding : int
+        Winding number of :math:`1 - L(f)` around 0 over all real frequencies (0 when stable).
+    freq : float
+        Smallest frequency at which :math:`L(f)` is real and > 1 (Hz): the frequency of the
+        growing mode near the boundary; NaN when there is none.
+    freqs : ndarray
+        Frequencies of the gain curve (Hz).
+    gain : ndarray of complex
+        :math:`L(f)` (dimensionless).
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> snnlib.network.brunel_stability(5.0, 2.0).stable       # the asynchronous irregular state
+    True
+    """
+
+    g: float
+    eta: float
+    rate: float
+    stable: bool
+    winding: int
+    freq: float
+    freqs: np.ndarray
+    gain: np.ndarray
+
+
+def _winding(gain: np.ndarray) -> int:
+    """Winding number of 1 - L around 0 over f in (-inf, inf), from L on f >= 0 (L(-f) = conj L(f))
+    and L -> 0 at the last frequency."""
+    phase = np.unwrap(np.angle(1.0 - gain))
+    return int(round(2.0 * (phase[-1] - phase[0]) / (2.0 * np.pi)))
+
+
+def _crossing(freqs: np.ndarray, gain: np.ndarray) -> float:
+    """Smallest f at which L(f) crosses the real axis beyond 1 (linear interpolation)."""
+    if gain[0].real > 1.0:
+        return 0.0
+    im = gain.imag
+    idx = np.nonzero((im[:-1] == 0.0) | (np.sign(im[:-1]) != np.sign(im[1:])))[0]
+    for k in idx:
+        t = im[k] / (im[k] - im[k + 1]) if im[k] != im[k + 1] else 0.0
+        re = gain[k].real + t * (gain[k + 1].real - gain[k].real)
+        if re > 1.0:
+            return float(freqs[k] + t * (freqs[k + 1] - freqs[k]))
+    return float("nan")
+
+
+def brunel_stability(g, eta, *, n_exc: int = 10000, n_inh: int = 2500, epsilon: float = 0.1, j: float = 0.1,
+                     delay: float = 1.5, model=BRUNEL_LIF) -> BrunelStability:
+    r"""Linear stability of the asynchronous state of Brunel's model A (mean channel; see the
+    module docstring).
+
+    Parameters
+    ----------
+    g, eta : float
+        Relative inhibition and external drive (> 0), as in :func:`brunel_network
+        <snnlib.network.network.brunel_network>`.
+    n_exc, n_inh, epsilon, j, delay, model
+        As in :func:`brunel_network <snnlib.network.network.brunel_network>` (``j`` in mV,
+        ``delay`` in ms).
+
+    Returns
+    -------
+    BrunelStability
+        Stable or not, the winding number, the frequency of the growing mode (Hz) and the gain
+        curve. Where mean-field theory finds no stationary state (the rate runs away) the state
+        is reported unstable with ``freq`` 0.
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> s = snnlib.network.brunel_stability(6.0, 4.0)     # Brunel's fast synchronous state
+    >>> s.stable, bool(100.0 < s.freq < 300.0)
+    (False, True)
+    """
+    g, eta = check_positive(g, "g"), check_positive(eta, "eta")
+    delay = check_positive(delay, "delay", unit="ms")
+    n_exc, n_inh = check_int(n_exc, "n_exc"), check_int(n_inh, "n_inh")
+    c_e, c_i = max(1, round(epsilon * n_exc)), max(1, round(epsilon * n_inh))
+    freqs = np.linspace(0.0, F_MAX, N_FREQS)
+    try:
+        mf = brunel_mean_field(g, eta, n_exc=n_exc, n_inh=n_inh, epsilon=epsilon, j=j, delay=delay, model=model)
+    except ValueError:
+        nan = np.full(freqs.size, np.nan + 0j)
+        return BrunelStability(g, eta, float("nan"), False, 1, 0.0, freqs, nan)
+    chi = susceptibility(model, mf["mu"], mf["sigma"], freqs)
+    loop = model.tau_m / MS_PER_S * j * c_e * (1.0 - (c_i / c_e) * g)
+    gain = chi * loop * np.exp(-2j * np.pi * freqs * delay / MS_PER_S)
+    wind = _winding(gain)
+    return BrunelStability(g, eta, float(mf["rate"]), wind == 0, wind, _crossing(freqs, gain), freqs, gain)
+
+
+def brunel_instability_lines(gs, etas, **kwargs) -> list:
+    r"""Where the asynchronous state of model A changes stability, along ``eta`` for each ``g``.
+
+    Parameters
+    ----------
+    gs : array_like
+        Values of ``g`` (> 0).
+    etas : array_like
+        Increasing grid of ``eta`` (> 0) scanned for changes of stability; each change is refined
+        by bisection to a relative 1e-3.
+    **kwargs
+        Passed to :func:`brunel_stability` (network size, ``j``, ``delay``, model).
+
+    Returns
+    -------
+    list of (g, eta, freq, becomes_stable)
+        Every boundary found: ``eta`` where it is crossed, the frequency of the growing mode
+        there (Hz, from the unstable side) and whether the state is stable above it.
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> lines = snnlib.network.brunel_instability_lines([6.0], [1.0, 2.0, 4.0])
+    >>> [(g, round(eta, 1), f > 100.0, up) for g, eta, f, up in lines]
+    [(6.0, 2.7, True, False)]
+    """
+    gs = check_array(gs, "gs", ndim=(0, 1), low=0.0, low_inclusive=False).ravel()
+    etas = check_array(etas, "etas", ndim=1, low=0.0, low_inclusive=False, min_size=2)
+    if np.any(np.diff(etas) <= 0):
+        raise ValueError("etas must be increasing")
+    out = []
+    for g in gs:
+        states = [brunel_stability(g, e, **kwargs) for e in etas]
+        for a, b in zip(states[:-1], states[1:]):
+            if a.stable == b.stable:
+                continue
+            lo, hi = a, b
+            while hi.eta - lo.eta > 1e-3 * hi.eta:
+                mid = brunel_stability(g, 0.5 * (lo.eta + hi.eta), **kwargs)
+                lo, hi = (mid, hi) if mid.stable == lo.stable else (lo, mid)
+            unstable = hi if lo.stable else lo
+            out.append((float(g), 0.5 * (lo.eta + hi.eta), unstable.freq, bool(hi.stable)))
+    return out

@@ -1,0 +1,67 @@
+"""Linear stability of Brunel's model A: the Nyquist count against a delay system whose boundary
+is known in closed form, and the states of Brunel's (2000) Fig. 8 against the theory."""
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+import snnlib
+from snnlib.network import stability as st
+
+
+def _first_order(a, tau=5.0, d=1.5):
+    """L(f) = a exp(-2 pi i f d) / (1 + 2 pi i f tau) on the module's grid (times in ms)."""
+    f = np.linspace(0.0, 40000.0, 400001)
+    w = 2 * np.pi * f / 1000.0
+    return f, a * np.exp(-1j * w * d) / (1.0 + 1j * w * tau)
+
+
+def test_nyquist_count_finds_the_closed_form_boundary_of_a_delayed_loop():
+    # 1 + s tau = a e^{-s d}, a < 0: the boundary is at |a| = sqrt(1 + (w tau)^2) with
+    # w d + arctan(w tau) = pi, where a pair of roots crosses into the right half-plane
+    tau, d = 5.0, 1.5
+    w = brentq(lambda x: x * d + np.arctan(x * tau) - np.pi, 1e-6, np.pi / d)
+    a_crit = -np.sqrt(1.0 + (w * tau) ** 2)
+    for factor, stable in ((0.97, True), (1.03, False)):
+        f, gain = _first_order(factor * a_crit, tau, d)
+        assert (st._winding(gain) == 0) == stable
+    f, gain = _first_order(1.03 * a_crit, tau, d)
+    assert abs(st._crossing(f, gain) - w * 1000.0 / (2 * np.pi)) < 0.02 * w * 1000.0 / (2 * np.pi)
+    # positive feedback: the rate itself runs away when the gain at f = 0 exceeds 1
+    assert st._winding(_first_order(0.9)[1]) == 0
+    assert st._winding(_first_order(1.1)[1]) != 0
+    assert st._crossing(*_first_order(1.1)) == 0.0
+
+
+@pytest.mark.parametrize("g, eta, stable", [
+    (5.0, 2.0, True),     # asynchronous irregular (Brunel 2000, Fig. 8B)
+    (6.0, 4.0, False),    # synchronous irregular, fast (Fig. 8C)
+    (3.0, 2.0, False),    # synchronous regular, excitation dominated (Fig. 8A)
+])
+def test_brunel_states_are_stable_only_where_the_network_is_asynchronous(g, eta, stable):
+    s = snnlib.network.brunel_stability(g, eta)
+    assert s.stable == stable
+    if not stable:
+        assert s.winding != 0 and s.freq > 0.0
+
+
+def test_fast_oscillation_frequency_is_set_by_the_delay():
+    # for strong inhibition the loop closes through the delay: the phase condition puts the
+    # growing mode near 1 / (4 d) to 1 / (2 d) (between a quarter and a half period per delay)
+    for delay in (1.5, 3.0):
+        s = snnlib.network.brunel_stability(6.0, 4.0, delay=delay)
+        assert 1000.0 / (4 * delay) < s.freq < 1000.0 / (2 * delay)
+
+
+def test_lines_bracket_a_change_of_stability():
+    (g, eta, freq, up), = snnlib.network.brunel_instability_lines([6.0], [1.0, 4.0])
+    below = snnlib.network.brunel_stability(6.0, eta * 0.99)
+    above = snnlib.network.brunel_stability(6.0, eta * 1.01)
+    assert below.stable and not above.stable and not up
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="g"):
+        snnlib.network.brunel_stability(-1.0, 2.0)
+    with pytest.raises(ValueError, match="etas must be increasing"):
+        snnlib.network.brunel_instability_lines([5.0], [2.0, 1.0])
