@@ -399,7 +399,7 @@ def predict_cross_covariance(network, lags, *, bin_width: float = 1.0, f_max=Non
     :math:`|\tau|` plus 200 ms (the images of the periodic sum then lie at least 200 ms beyond
     every lag, where the covariances of an asynchronous network have decayed). The part of the
     transform beyond :math:`f_{max}` is left out: the sinc factor and the decay of :math:`K(f)`
-    make it small, and ``tests/network/test_linear_response.py`` measures it by doubling
+    make it small, and ``tests/network/test_correlations_lrt.py`` measures it by doubling
     ``f_max``.
 
     Examples
