@@ -1,0 +1,592 @@
+md(r"""
+# Predicting correlations from connectivity
+
+Chapter 7 showed that neurons in a network are correlated because they share inputs and because they
+are connected, and that inhibitory feedback can cancel much of that correlation. This chapter makes the
+relation quantitative: given the synaptic connectivity, what is the matrix of cross-correlations
+$C_{kj}(\tau)$ between the spike trains of all pairs of neurons? The answer of *linear response theory*
+is that each neuron passes on a filtered copy of the rate fluctuations it receives, with the
+susceptibility $\chi(f)$ of chapter 6 as the filter, so that the whole matrix of cross-spectra follows
+from one matrix inversion per frequency {cite:p}`lindner2005,pernice2011,trousdale2012`.
+
+We start with the Hawkes process {cite:p}`hawkes1971`, a network of Poisson-like units in which this
+linear picture is exact, and check it against exact simulations. Then we derive the same theory for
+integrate-and-fire networks, with the susceptibility $\chi(f)$ and the spike-train spectrum $S(f)$ of
+chapter 6 at the mean-field working point of chapter 7, and test it against simulated networks: pair by
+pair, class by class, and path by path (direct connections, shared input, chains). Finally we look at
+where it breaks down: strong coupling, and the instabilities of the asynchronous state, whose location
+in Brunel's phase diagram the same theory predicts {cite:p}`brunel1999,brunel2000`.
+""")
+
+code(r"""
+# On Google Colab, install snnlib from the book's repository; elsewhere this does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    %pip install --quiet "snnlib @ git+https://github.com/snnlib/stochastic-snn-book"
+    from google.colab import output
+
+    output.enable_custom_widget_manager()  # ipywidgets 8 in Colab
+""", tags=["remove-cell"])
+
+code(r"""
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+import snnlib
+from snnlib.plotting import LINESTYLES, fast_axes, label, use_style
+
+use_style()
+""")
+
+md(r"""
+## Correlations of spike trains
+
+Write the spike train of neuron $i$ as $y_i(t) = \sum_k \delta(t - t_i^k)$ with mean rate $r_i$. Its
+fluctuations around the mean are described by the *covariance density*
+
+```{math}
+:label: eq-ch08-cov
+C_{ij}(\tau) = \langle y_i(t + \tau)\, y_j(t) \rangle - r_i r_j \quad (\mathrm{Hz}^2),
+```
+
+the rate of pairs of spikes, one of $i$ at a lag $\tau$ after one of $j$, beyond chance. A measured
+cross-correlogram estimates it (chapter 2). For $i = j$ it contains the term $r_i\delta(\tau)$ of every
+spike paired with itself. Its Fourier transform is the *cross-spectrum*
+$C_{ij}(f) = \int C_{ij}(\tau) e^{-2\pi i f \tau}\,d\tau$ (Hz), and spike counts in windows of length $T$
+have the covariance
+
+```{math}
+:label: eq-ch08-count
+\frac{\mathrm{Cov}(N_i, N_j)}{T} = \int_{-T}^{T} C_{ij}(\tau)\Bigl(1 - \frac{|\tau|}{T}\Bigr)\,d\tau
+= \int C_{ij}(f)\, T\,\mathrm{sinc}^2(\pi f T)\,df \xrightarrow{T\to\infty} C_{ij}(f = 0),
+```
+
+so the long-window count covariance is the zero-frequency cross-spectrum. We will predict all three.
+
+## The Hawkes process: correlations from connectivity, exactly
+
+In a linear Hawkes process {cite:p}`hawkes1971` unit $i$ fires as an inhomogeneous Poisson process
+whose intensity is a baseline plus the filtered spike trains of the others:
+
+```{math}
+:label: eq-ch08-hawkes
+\lambda_i(t) = b_i + \sum_j \int_0^\infty G_{ij}(s)\, y_j(t - s)\,ds, \qquad
+G_{ij}(s) = W_{ij}\,\frac{e^{-(s - d)/\tau}}{\tau}\,\Theta(s - d).
+```
+
+$W_{ij} = \int G_{ij}$ is the expected number of extra spikes of $i$ caused by one spike of $j$. Taking
+expectations gives the stationary rates $r = (I - W)^{-1} b$, which exist when the spectral radius of
+$W$ is below 1 (each spike causes fewer than one further spike on average). For the fluctuations,
+write each train as its own Poisson noise plus the filtered input,
+$y_i = \xi_i + \sum_j G_{ij} * y_j$, where the innovations $\xi_i$ are uncorrelated with spectrum $r_i$.
+In the Fourier domain $y = \xi + \hat G(f)\, y$, so $y = (I - \hat G)^{-1}\xi$ and
+
+```{math}
+:label: eq-ch08-hawkes-spectrum
+C(f) = \bigl(I - \hat G(f)\bigr)^{-1} D\, \bigl(I - \hat G(f)\bigr)^{-H}, \qquad
+D = \mathrm{diag}(r), \qquad \hat G(f) = W\,\frac{e^{-2\pi i f d}}{1 + 2\pi i f\tau}.
+```
+
+For the Hawkes process this is not an approximation: the intensity is linear in the past spikes, and
+{eq}`eq-ch08-hawkes-spectrum` is exact {cite:p}`hawkes1971,hawkes1974`. Expanding
+$(I - \hat G)^{-1} = I + \hat G + \hat G^2 + \dots$ shows where the correlation of a pair comes from:
+$\hat G D$ is a direct connection, $\hat G D \hat G^H$ a shared input, $\hat G^2 D$ a chain of two
+connections, and so on {cite:p}`pernice2011`.
+
+`snnlib.simulate_hawkes` simulates the process exactly (Ogata's thinning, {cite:t}`ogata1981`: candidate
+events at an upper bound of the total intensity, each kept with probability intensity/bound), and
+`snnlib.hawkes_covariance_density` evaluates the inverse transform of {eq}`eq-ch08-hawkes-spectrum`.
+Four units with one motif of each kind: $0 \to 1$ (direct), $0 \to 1 \to 2$ (a chain) and $0 \to 3$ (so
+that 1 and 3 share the input of 0):
+""")
+
+code(r"""
+w = np.zeros((4, 4))
+w[1, 0] = w[2, 1] = w[3, 0] = 0.5     # 0 -> 1 -> 2 and 0 -> 3
+base, tau, delay = 10.0, 5.0, 3.0      # Hz, ms, ms
+t_hk = 2_000_000.0                     # ms: 2,000 s
+hk = snnlib.simulate_hawkes(base, w, tau=tau, delay=delay, t_max=t_hk,
+                            seed=1)
+rates = snnlib.hawkes_rates(base, w)
+print("theory   (Hz):", np.round(rates, 2))
+print("measured (Hz):", np.round(snnlib.firing_rates(hk), 2))
+""")
+
+code(r"""
+pairs = {"direct: 1 after 0": (1, 0), "chain: 2 after 0": (2, 0),
+         "shared input: 3 after 1": (3, 1)}
+lags = np.arange(-20.0, 20.5, 1.0)               # bin centres (ms)
+sub = (lags[:, None] + np.linspace(-0.5, 0.5, 21)).ravel()
+dens = snnlib.hawkes_covariance_density(base, w, tau, sub, delay=delay)
+theory = dens.reshape(lags.size, 21, 4, 4).mean(axis=1)   # bin averages
+measured, z = {}, []
+for name, (i, j) in pairs.items():
+    cc = snnlib.cross_correlogram(hk, pairs=(i, j), bin_width=1.0,
+                                  max_lag=20.0)
+    measured[name] = cc.covariance
+    se = np.sqrt(rates[i] * rates[j] / (t_hk / 1e3 * 1e-3))  # Hz^2
+    z.append((cc.covariance - theory[:, i, j]) / se)
+print(f"largest deviation: {np.max(np.abs(z)):.2f} standard errors "
+      f"({np.size(z)} bins)")
+assert np.max(np.abs(z)) < 4.5
+""")
+
+code(r"""
+fig, axes = plt.subplots(1, 3, figsize=(9, 2.8), sharey=True)
+for ax, (name, (i, j)) in zip(axes, pairs.items()):
+    ax.step(lags, measured[name], where="mid", color="0.6", lw=1,
+            label="simulation")
+    ax.plot(lags, theory[:, i, j], "k", lw=1.2, label="theory")
+    ax.axhline(0.0, color="0.8", lw=0.6)
+    ax.set_title(name, fontsize="medium")
+    label(ax, "lag (ms)", r"$C_{ij}(\tau)$ (Hz$^2$)" if ax is axes[0]
+          else "")
+axes[0].legend(fontsize="small", loc="upper left")
+fig.tight_layout()
+plt.show()
+""", caption="HAWKES_CAPTION", name="fig-ch08-hawkes",
+     alt="Three panels of cross-correlograms against lag from -20 to 20 ms. Grey steps (simulation) follow "
+         "black lines (theory): a sharp jump at +3 ms decaying over about 10 ms for the direct pair, a "
+         "smaller, later and rounder bump peaking near +8 ms for the chain, and a low symmetric hump "
+         "around 0 for the pair with a shared input.")
+
+md(r"""
+HAWKES_TEXT
+
+## Linear response theory for integrate-and-fire networks
+
+An integrate-and-fire neuron is not linear, but chapter 6 showed that around its stationary state it
+responds to a small modulation of its mean input $\delta\mu(f)$ with a rate modulation
+$\chi(f)\,\delta\mu(f)$, and that on its own its spike train fluctuates with the spectrum $S(f)$. In a
+network the working point is the mean-field state of chapter 7: every neuron's $\mu_i$ and $\sigma_i$ are
+set by the rates of its inputs, and $\chi_i(f)$ and $S_i(f)$ are those of a single neuron at that
+$(\mu_i, \sigma_i)$.
+
+What is $\delta\mu$ for a synapse? A delta synapse of weight $J_{ij}$ (mV) makes $V_i$ jump by $J_{ij}$
+at every spike of $j$, a delay $d$ later. In the book's membrane equation,
+$\tau_m \dot V = E_L - V + \mu(t) + \dots$, an input $\mu(t)$ raises $V$ by
+$\frac{1}{\tau_m}\int \mu(t)\,dt$, so a jump of $J_{ij}$ is the input
+$\mu(t) = \tau_m J_{ij}\,\delta(t - t_j^k - d)$: the spike train of $j$ enters the mean input of $i$ as
+$\tau_m J_{ij}\, y_j(t - d)$ (mV, with $\tau_m$ in seconds and $y_j$ in Hz). Exponential current synapses
+multiply this by $1/(1 + 2\pi i f \tau_s)$. Linearising each neuron around its working point,
+
+```{math}
+:label: eq-ch08-lrt
+y_i(f) = y_i^0(f) + \sum_j K_{ij}(f)\, y_j(f), \qquad
+K_{ij}(f) = \chi_i(f)\,\tau_m J_{ij}\,e^{-2\pi i f d},
+```
+
+where $y_i^0$ is the neuron's own fluctuation, taken as uncorrelated between neurons with spectrum
+$S_i(f)$. The coupling $K_{ij}$ is dimensionless: $\chi$ in Hz/mV times $\tau_m J$ in mV s. Solving as
+for the Hawkes process {cite:p}`lindner2005,trousdale2012`,
+
+```{math}
+:label: eq-ch08-lrt-spectrum
+C(f) = \bigl(I - K(f)\bigr)^{-1}\, \mathrm{diag}\bigl(S_i(f)\bigr)\, \bigl(I - K(f)\bigr)^{-H}.
+```
+
+The Hawkes process is the special case of a unit whose rate responds instantaneously and linearly,
+$\chi_i\tau_m J_{ij} \to W_{ij}/(1 + 2\pi i f\tau)$, and whose own fluctuations are Poisson,
+$S_i = r_i$. For integrate-and-fire neurons three approximations enter: the response is linear (weak
+coupling), the input fluctuations are Gaussian (many small synapses, the diffusion approximation of
+chapter 7), and the working point is the mean-field one. `snnlib.predict_cross_spectrum`,
+`predict_cross_covariance` (the correlograms, averaged over lag bins as a measured correlogram is) and
+`predict_count_covariance` (windows of any length) implement {eq}`eq-ch08-lrt-spectrum`; the tests of the
+library check them against the same formulas built by hand and against direct quadrature.
+
+## Prediction against simulation
+
+A sparse network of 160 excitatory and 40 inhibitory LIF neurons: each pair is connected with probability
+0.2, excitatory synapses have $J = 0.1$ mV, inhibitory ones $-4J$, delays are 2 ms, and each neuron
+receives white noise with $\mu = 12$ mV, $\sigma = 4$ mV, so that it fires irregularly at about 16 Hz.
+We simulate it for 200 s and predict every pair's correlogram and count covariance:
+""")
+
+code(r"""
+def ei_network(j, seed=3):
+    # 160 E and 40 I LIF neurons, p = 0.2, weights j and -4 j (mV), 2 ms
+    net = snnlib.Network(seed=seed)
+    net.add_population("E", snnlib.LIF(), 160)
+    net.add_population("I", snnlib.LIF(), 40)
+    for pre, jj in (("E", j), ("I", -4.0 * j)):
+        net.connect(pre, ["E", "I"], rule="bernoulli", p_conn=0.2,
+                    j=jj, delay=2.0)
+    net.add_white_noise(["E", "I"], mu=12.0, sigma=4.0)
+    return net
+
+
+net = ei_network(0.1)
+t_sim, t_win = 200_000.0, 100.0                  # ms
+res = snnlib.simulate_network(net, t_max=t_sim, t_warmup=500.0, seed=1)
+print(f"rate {res.mean_rate:.2f} Hz; mean field "
+      f"{snnlib.mean_field(net).rate.round(2)} Hz")
+""")
+
+code(r"""
+wm = snnlib.network.weight_matrix(net)           # wm[i, j]: j -> i (mV)
+e = slice(0, 160)
+to = wm[e, e] > 0                                # j -> i, excitatory
+one_way = to & ~to.T
+classes = {"E to E, connected": one_way,
+           "E and E, unconnected": ~to & ~to.T & ~np.eye(160, dtype=bool),
+           "I to E, connected": (wm[e, 160:] < 0) & ~(wm[160:, e] > 0).T}
+pair_lists = {}
+for name, m in classes.items():
+    post, pre = np.nonzero(m)
+    if name.startswith("I"):
+        pre = pre + 160
+    pair_lists[name] = np.column_stack([post, pre])
+print({k: len(v) for k, v in pair_lists.items()})
+""")
+
+code(r"""
+lags_n = np.arange(-30.0, 30.5, 1.0)
+pred_cc = snnlib.predict_cross_covariance(net, lags_n, bin_width=1.0,
+                                          f_max=2000.0)
+meas_cc = {}
+for name, pl in pair_lists.items():
+    meas_cc[name] = snnlib.cross_correlogram(
+        res, pairs=pl, bin_width=1.0, max_lag=30.0).covariance
+""")
+
+code(r"""
+fig, axes = plt.subplots(1, 3, figsize=(9, 2.8))
+for ax, (name, pl) in zip(axes, pair_lists.items()):
+    th = pred_cc[:, pl[:, 0], pl[:, 1]].mean(axis=1)
+    ax.step(lags_n, meas_cc[name], where="mid", color="0.6", lw=1,
+            label="simulation")
+    ax.plot(lags_n, th, "k", lw=1.2, label="theory")
+    ax.axhline(0.0, color="0.8", lw=0.6)
+    ax.set_title(f"{name} ({len(pl)} pairs)", fontsize="medium")
+    label(ax, "lag (ms)", r"mean $C_{ij}(\tau)$ (Hz$^2$)"
+          if ax is axes[0] else "")
+axes[0].legend(fontsize="small", loc="upper left")
+fig.tight_layout()
+plt.show()
+""", caption="LRT_CC_CAPTION", name="fig-ch08-lrt-correlograms",
+     alt="Three panels of mean cross-correlograms from -30 to 30 ms for classes of neuron pairs. Grey "
+         "steps (simulation) and black lines (linear response theory) agree: a positive peak a few ms "
+         "after 0 for excitatory connections, a small symmetric hump for unconnected pairs, a negative "
+         "trough after 0 for inhibitory connections.")
+
+md(r"""
+LRT_CC_TEXT
+
+The count covariances of 100-ms windows, pair by pair and averaged over the same classes; the standard
+errors of the class means come from 10 blocks of 20 s:
+""")
+
+code(r"""
+counts = snnlib.bin_spikes(res, bin_width=t_win).counts.astype(float)
+blocks = np.array_split(np.arange(counts.shape[1]), 10)
+cov_b = np.array([np.cov(counts[:, b]) for b in blocks]) / (t_win / 1e3)
+meas_cov = cov_b.mean(axis=0)                      # Hz
+pred_cov = snnlib.predict_count_covariance(net, window=t_win)
+for name, pl in pair_lists.items():
+    per_block = cov_b[:, pl[:, 0], pl[:, 1]].mean(axis=1)
+    m, se = per_block.mean(), per_block.std(ddof=1) / np.sqrt(10)
+    p = pred_cov[pl[:, 0], pl[:, 1]].mean()
+    print(f"{name:22s} measured {m:7.4f} +- {se:.4f} Hz, "
+          f"theory {p:7.4f} Hz ({(m - p) / se:+.1f} SE)")
+    assert abs(m - p) < 4.0 * se
+""")
+
+code(r"""
+off = ~np.eye(net.n_neurons, dtype=bool)
+x, y = pred_cov[off], meas_cov[off]
+slope = np.sum(x * y) / np.sum(x * x)            # regression through 0
+r2 = np.corrcoef(x, y)[0, 1] ** 2
+half = [np.cov(counts[:, h])[off] for h in np.array_split(
+    np.arange(counts.shape[1]), 2)]
+r2_half = np.corrcoef(*half)[0, 1] ** 2          # noise ceiling
+print(f"{x.size} pairs: slope {slope:.3f}, R^2 {r2:.3f} "
+      f"(two halves of the data against each other: {r2_half:.3f})")
+""")
+
+code(r"""
+edges = np.quantile(x, np.linspace(0.0, 1.0, 21))
+which = np.clip(np.searchsorted(edges, x) - 1, 0, 19)
+bx = np.array([x[which == k].mean() for k in range(20)])
+by = np.array([y[which == k].mean() for k in range(20)])
+fig, ax = plt.subplots(figsize=(4.6, 3.6))
+ax.plot(x, y, ".", color="0.8", ms=1.5, rasterized=True)
+ax.plot(bx, by, "ko", ms=4, mfc="white", label="mean of 1/20 of pairs")
+lim = np.array([x.min(), x.max()])
+ax.plot(lim, lim, "k--", lw=0.8, label="measured = theory")
+ax.set_ylim(np.quantile(y, [0.001, 0.999]))
+label(ax, "theory (Hz)", "measured (Hz)")
+ax.legend(fontsize="small", loc="upper left")
+plt.show()
+""", caption="SCATTER_CAPTION", name="fig-ch08-scatter",
+     alt="Scatter of measured against predicted count covariance for all ordered pairs: a broad grey "
+         "cloud around the diagonal, with open circles for the means of twenty bins of predicted "
+         "values lying along the dashed identity line.")
+
+md(r"""
+SCATTER_TEXT
+
+## Which paths carry the correlation
+
+Expanding {eq}`eq-ch08-lrt-spectrum` at $f = 0$ in powers of $K$ splits every count covariance into the
+contributions of paths through the network {cite:p}`pernice2011,trousdale2012`:
+$C = \sum_{n,m} K^n C^0 (K^T)^m$, with $C^0 = \mathrm{diag}(S_i(0))$. The terms of first order,
+$KC^0 + C^0K^T$, are direct connections; of second order, $KC^0K^T$ (a common input) and
+$K^2C^0 + C^0(K^T)^2$ (chains of two synapses); and so on. `snnlib.network.covariance_motifs` lists them:
+""")
+
+code(r"""
+motifs = snnlib.network.covariance_motifs(net, order=3)
+terms = ["direct", "shared", "order 2", "order 3", "rest", "total"]
+for name in ("E to E, connected", "E and E, unconnected"):
+    pl = pair_lists[name]
+    vals = {t: motifs[t][pl[:, 0], pl[:, 1]].mean() for t in terms}
+    print(f"{name}: " + ", ".join(f"{t} {v:+.3f}"
+                                  for t, v in vals.items()))
+""")
+
+md(r"""
+MOTIF_TEXT
+
+## Where the theory breaks down
+
+The linear theory assumes weak coupling. Multiplying all weights of the network by 2, 4 and 8 (keeping
+$g = 4$) moves it away from that regime:
+""")
+
+code(r"""
+strong = {}
+for j in (0.2, 0.4, 0.8):
+    nj = ei_network(j)
+    rj = snnlib.simulate_network(nj, t_max=t_sim, t_warmup=500.0, seed=1)
+    cj = snnlib.bin_spikes(rj, bin_width=t_win).counts.astype(float)
+    mj = np.cov(cj) / (t_win / 1e3)
+    pj = snnlib.predict_count_covariance(nj, window=t_win)
+    ratio = {k: mj[pl[:, 0], pl[:, 1]].mean() / pj[pl[:, 0], pl[:, 1]].mean()
+             for k, pl in pair_lists.items()}   # same pairs: same seed
+    ratio["variances"] = np.diag(mj).mean() / np.diag(pj).mean()
+    strong[j] = ratio
+    print(f"J = {j} mV, rate {rj.mean_rate:.1f} Hz; measured / theory: "
+          + ", ".join(f"{k} {v:.2f}" for k, v in ratio.items()))
+""")
+
+md(r"""
+BREAK_TEXT
+
+## Stability of the asynchronous state
+
+The same loop that spreads correlations can make the asynchronous state unstable. In Brunel's model A
+(chapter 7) all neurons share one working point, so a modulation $\delta\nu$ of the population rate feeds
+back on itself with the loop gain
+
+```{math}
+:label: eq-ch08-loop
+L(f) = \chi(f)\,\tau_m J C_E (1 - \gamma g)\, e^{-2\pi i f d},
+```
+
+the single eigenvalue of $K(f)$ that belongs to the uniform mode. The state is stable if
+$1 - L(s) = 0$ has no root with $\mathrm{Re}\,s \ge 0$; by the argument principle (the Nyquist criterion)
+that is the case if the curve $1 - L(f)$, $f$ from $-\infty$ to $\infty$, does not wind around 0
+{cite:p}`brunel1999,brunel2000`. Where the curve passes through 0 at a frequency $f^*$ an oscillation at
+$f^*$ appears. `snnlib.network.brunel_stability` counts the windings (the mean input only; Brunel also
+includes the modulation of the input variance by the rate, which shifts the lines somewhat). The map
+below compares it with simulations of a network with model A's in-degrees and 5,000 neurons (as in chapter
+7's explorer), whose synchrony index (chapter 7) measures how much the population rate oscillates:
+""")
+
+code(r"""
+gs = np.array([3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+etas = np.array([1.0, 2.0, 3.0, 4.0])
+stab = np.array([[snnlib.network.brunel_stability(g, eta) for eta in etas]
+                 for g in gs])
+sync = np.zeros(stab.shape)
+for a, g in enumerate(gs):
+    for b, eta in enumerate(etas):
+        nb = snnlib.brunel_network(g, eta, n_exc=4000, n_inh=1000,
+                                   epsilon=0.25, seed=7)
+        rb = snnlib.simulate_network(nb, t_max=300.0, t_warmup=100.0,
+                                     seed=8)
+        sync[a, b] = snnlib.synchrony_index(rb, bin_width=1.0)
+stable = np.array([[s.stable for s in row] for row in stab])
+print("synchrony where theory says stable:  ", np.round(sync[stable], 2))
+print("synchrony where theory says unstable:", np.round(sync[~stable], 2))
+assert np.median(sync[~stable]) > 2 * np.median(sync[stable])
+""")
+
+code(r"""
+fig, ax = plt.subplots(figsize=(5.4, 3.8))
+sc = ax.scatter(np.repeat(gs, etas.size), np.tile(etas, gs.size),
+                c=sync.ravel(), cmap="Greys", vmin=0.0, s=180,
+                edgecolors="k", linewidths=0.6)
+for (a, b), s in np.ndenumerate(stab):
+    if not s.stable:
+        ax.annotate(f"{s.freq:.0f} Hz", (gs[a], etas[b]), fontsize=7,
+                    xytext=(0, 9), textcoords="offset points",
+                    ha="center")
+        ax.plot(gs[a], etas[b], "x", color="k", ms=5)
+fig.colorbar(sc, ax=ax, label="synchrony index (simulation)")
+label(ax, r"relative inhibition $g$", r"external drive $\eta$")
+ax.set_xlim(2.5, 8.5)
+ax.set_ylim(0.5, 4.6)
+plt.show()
+""", caption="STAB_CAPTION", name="fig-ch08-stability",
+     alt="Grid of 24 circles over relative inhibition g from 3 to 8 and drive eta from 1 to 4, shaded by "
+         "the simulated synchrony index. Crosses with frequency labels mark the points that linear "
+         "theory calls unstable.")
+
+md(r"""
+STAB_TEXT
+
+## Explore: coupling strength
+
+How far does the linear theory reach for a single connection? The explorer shows the mean correlogram of
+50 independent pairs in which neuron $a$ drives neuron $b$ through one synapse of weight $J$ (delay
+2 ms, both neurons with $\mu = 12$ mV, $\sigma = 4$ mV), simulated for 100 s, against the theory of
+{eq}`eq-ch08-lrt-spectrum`. The measured correlograms were computed for six weights when this page was
+built; the static figure shows $J = 1$ mV, and in JupyterLab or on Binder the slider switches between
+them.
+""")
+
+code(r"""
+j_values = [0.5, 1.0, 1.5, 2.0, 3.0, 4.0]      # mV
+lags_w = np.arange(-15.0, 25.5, 1.0)
+w_pairs = np.column_stack([np.arange(1, 100, 2), np.arange(0, 100, 2)])
+explorer = {}
+for jw in j_values:
+    wj = np.zeros((100, 100))
+    wj[w_pairs[:, 0], w_pairs[:, 1]] = jw          # 2k drives 2k + 1
+    nw = snnlib.Network.from_weights(wj, snnlib.LIF(), mu=12.0,
+                                     sigma=4.0, delay=2.0)
+    rw = snnlib.simulate_network(nw, t_max=100_000.0, t_warmup=200.0,
+                                 seed=5)
+    meas = snnlib.cross_correlogram(rw, pairs=w_pairs, bin_width=1.0,
+                                    max_lag=25.0).covariance[10:]
+    two = snnlib.Network.from_weights([[0.0, 0.0], [jw, 0.0]],
+                                      snnlib.LIF(), mu=12.0, sigma=4.0,
+                                      delay=2.0)
+    th = snnlib.predict_cross_covariance(two, lags_w, f_max=2000.0,
+                                         per_neuron=True)
+    explorer[jw] = (meas, th[:, 1, 0])
+""")
+
+code(r"""
+fig, ax = plt.subplots(figsize=(6, 3.4))
+fig.subplots_adjust(left=0.14, right=0.97, bottom=0.17, top=0.88)
+(m_line,) = ax.step(lags_w, explorer[1.0][0], where="mid", color="0.6",
+                    lw=1, label="simulation (50 pairs)")
+(t_line,) = ax.plot(lags_w, explorer[1.0][1], "k", lw=1.2,
+                    label="linear response theory")
+ax.axhline(0.0, color="0.8", lw=0.6)
+title = ax.set_title("", fontsize="medium")
+label(ax, "lag (ms)", r"$C_{ba}(\tau)$ (Hz$^2$)")
+ax.legend(fontsize="small", loc="upper right")
+
+
+def update(j=1.0):
+    meas, th = explorer[j]
+    m_line.set_data(lags_w, meas)
+    t_line.set_data(lags_w, th)
+    top = max(meas.max(), th.max())
+    ax.set_ylim(-0.25 * top, 1.15 * top)
+    peak = (meas.sum() / th.sum())
+    title.set_text(f"J = {j:g} mV: measured / theory, summed over lags "
+                   f"{peak:.2f}")
+
+
+update()
+plt.show()
+""", caption="WIDGET_CAPTION", name="fig-ch08-widget-default",
+     alt="Correlogram from -15 to 25 ms of a driven neuron against its driver: a grey measured step curve "
+         "and a black theory line both rise sharply 2 ms after zero and decay within about 10 ms.")
+
+code(r"""
+snnlib.plotting.LiveFigure(fig, update, {
+    "j": widgets.SelectionSlider(options=j_values, value=1.0,
+                                 description="J (mV)"),
+})
+""", tags=["remove-output", "skip-execution"])
+
+md(r"""
+WIDGET_TEXT
+
+## Exercises
+
+```{exercise}
+:label: ex-ch08-hawkes-rate
+Show from {eq}`eq-ch08-hawkes` that the stationary rates of a Hawkes process are $r = (I - W)^{-1}b$, and
+that for a single self-exciting unit ($W = w < 1$) the Fano factor of long windows is $1/(1 - w)^2$.
+Check both with `snnlib.simulate_hawkes`.
+```
+
+```{solution} ex-ch08-hawkes-rate
+:class: dropdown
+Taking expectations of {eq}`eq-ch08-hawkes` in the stationary state, $r_i = b_i + \sum_j W_{ij} r_j$,
+since $\int G_{ij} = W_{ij}$; hence $r = (I - W)^{-1} b$. For one unit {eq}`eq-ch08-hawkes-spectrum` at
+$f = 0$ gives $C(0) = r/(1 - w)^2$, and the Fano factor of long windows is $C(0)/r = 1/(1 - w)^2$: 4 for
+$w = 0.5$. A check:
+
+~~~python
+h = snnlib.simulate_hawkes(10.0, [[0.5]], tau=5.0, t_max=1e6, seed=2)
+n = snnlib.bin_spikes(h, bin_width=1000.0).counts[0]
+print(n.mean(), n.var() / n.mean())     # about 20 spikes/s and 4
+~~~
+```
+
+```{exercise}
+:label: ex-ch08-inhibition
+In the network of this chapter, remove the inhibitory synapses (keep the excitatory ones) and compare
+the predicted mean covariance of unconnected E-E pairs with that of the full network. What does
+inhibition do to it, and which motif terms of `covariance_motifs` change sign?
+```
+
+```{solution} ex-ch08-inhibition
+:class: dropdown
+Build the network with `connect` for the excitatory population only, and compare
+`snnlib.predict_count_covariance(net)` averaged over the unconnected E-E pairs. Without inhibition all
+paths carry positive covariance, and shared excitatory input dominates. With inhibition, paths through
+inhibitory neurons contribute negative terms (a shared inhibitory input is positive, but an excitatory
+input to one neuron that inhibits the other is negative), and the net covariance of unconnected pairs is
+smaller: the cancellation of chapter 7 {cite:p}`tetzlaff2012`.
+```
+
+```{exercise}
+:label: ex-ch08-delay
+Using `snnlib.network.brunel_stability`, plot the frequency of the growing mode at $g = 6$, $\eta = 4$
+against the delay $d$ from 1 to 5 ms. Explain the result from the phase condition of
+{eq}`eq-ch08-loop`.
+```
+
+```{solution} ex-ch08-delay
+:class: dropdown
+With strong inhibition $1 - \gamma g < 0$, so the loop gain has a phase of $\pi$ at $f = 0$; the mode
+grows where $L(f)$ is real and larger than 1, i.e. where the delay and the neuron's lag together turn
+the phase by a further $\pi$: $2\pi f d + |\arg\chi(f)| \approx \pi$. Without the neuron's own lag this
+gives $f^* = 1/(2d)$; with it $f^*$ lies somewhat lower, between $1/(4d)$ and $1/(2d)$, and it falls
+roughly as $1/d$ (the library's tests check this range at $d = 1.5$ and 3 ms):
+
+~~~python
+ds = np.linspace(1.0, 5.0, 9)
+f = [snnlib.network.brunel_stability(6.0, 4.0, delay=d).freq for d in ds]
+plt.plot(ds, f, "ko-"); plt.plot(ds, 1000 / (2 * ds), "k--")
+~~~
+```
+
+## Summary
+
+* Correlations between spike trains are described by the covariance density $C_{ij}(\tau)$, its
+  Fourier transform $C_{ij}(f)$ and, for spike counts, by $C_{ij}(0)$ for long windows
+  {eq}`eq-ch08-count`.
+* In a linear Hawkes process every spike adds a filtered pulse to the intensities of its targets; the
+  cross-spectra follow exactly from the connectivity, $C = (I - \hat G)^{-1} D (I - \hat G)^{-H}$
+  {eq}`eq-ch08-hawkes-spectrum`, and simulations agree within their statistics.
+* Integrate-and-fire networks obey the same formula to first order in the coupling, with
+  $K_{ij} = \chi_i \tau_m J_{ij} e^{-2\pi i f d}$ built from chapter 6's susceptibility and chapter 7's
+  mean-field working point, and the neurons' own spectra on the diagonal {eq}`eq-ch08-lrt-spectrum`.
+* Expanding $(I - K)^{-1}$ in powers of $K$ attributes each covariance to direct connections, shared
+  inputs and chains.
+* The theory fails when the coupling is strong (large postsynaptic potentials, near an instability), and
+  its zeros of $\det(I - K)$ locate the oscillatory instabilities of the asynchronous state.
+* Chapter 9 turns the question around: choosing the connectivity so that a network's fluctuations
+  represent a given probability distribution.
+""")
