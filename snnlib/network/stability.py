@@ -10,16 +10,21 @@ point (:func:`~snnlib.network.mean_field.brunel_mean_field`). A small modulation
 
 .. math::
 
-    L(f) = \chi(f)\,\tau_m J C_E (1 - \gamma g)\,e^{-2\pi i f d}.
+    L(f) = \Bigl[\chi_\mu(f)\,\tau_m J C_E (1 - \gamma g)
+    + \chi_{\sigma^2}(f)\,\frac{\tau_m}{2} J^2 C_E (1 + \gamma g^2)\Bigr] e^{-2\pi i f d},
+
+where the second term is the modulation of the input variance, :math:`\sigma^2 = \frac{\tau_m}{2}
+J^2 C_E(\nu_{ext} + \nu(1 + \gamma g^2))` in the book's units, by the rate (Brunel & Hakim 1999;
+Brunel 2000), with :math:`\chi_{\sigma^2}` from :func:`susceptibility
+<snnlib.fokker_planck.linear_response.susceptibility>` (``channel="sigma2"``).
 
 The state is stable when :math:`1 - L(s) = 0` has no root with :math:`\mathrm{Re}\,s \ge 0`
 (Brunel & Hakim 1999; Brunel 2000, sec. 4), which the argument principle counts as the winding
 number of :math:`1 - L(f)` around 0 for :math:`-\infty < f < \infty` (:math:`L` has no poles
 there: the neuron alone is stable; the Nyquist criterion). At the boundary the curve passes
 through 0 at a real frequency :math:`f^*`, the frequency of the oscillation that appears
-(:math:`f^* = 0`: the rate itself runs away). This is the mean channel only: Brunel (2000) also
-modulates the input variance :math:`\sigma^2` by the rate, which shifts the lines somewhat; the
-chapter compares both with simulations.
+(:math:`f^* = 0`: the rate itself runs away). ``variance=False`` leaves the variance term out
+(the mean channel only), to show what it contributes.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._core.validation import check_array, check_int, check_positive
+from .._core.validation import check_array, check_bool, check_int, check_positive
 from ..fokker_planck import susceptibility
 from ..units import MS_PER_S
 from .mean_field import brunel_mean_field
@@ -103,7 +108,7 @@ def _crossing(freqs: np.ndarray, gain: np.ndarray) -> float:
 
 
 def brunel_stability(g, eta, *, n_exc: int = 10000, n_inh: int = 2500, epsilon: float = 0.1, j: float = 0.1,
-                     delay: float = 1.5, model=BRUNEL_LIF) -> BrunelStability:
+                     delay: float = 1.5, model=BRUNEL_LIF, variance: bool = True) -> BrunelStability:
     r"""Linear stability of the asynchronous state of Brunel's model A (mean channel; see the
     module docstring).
 
@@ -115,6 +120,9 @@ def brunel_stability(g, eta, *, n_exc: int = 10000, n_inh: int = 2500, epsilon: 
     n_exc, n_inh, epsilon, j, delay, model
         As in :func:`brunel_network <snnlib.network.network.brunel_network>` (``j`` in mV,
         ``delay`` in ms).
+    variance : bool
+        Include the modulation of the input variance by the rate (default); False: the mean
+        channel only.
 
     Returns
     -------
@@ -140,9 +148,13 @@ def brunel_stability(g, eta, *, n_exc: int = 10000, n_inh: int = 2500, epsilon: 
     except ValueError:
         nan = np.full(freqs.size, np.nan + 0j)
         return BrunelStability(g, eta, float("nan"), False, 1, 0.0, freqs, nan)
-    chi = susceptibility(model, mf["mu"], mf["sigma"], freqs)
-    loop = model.tau_m / MS_PER_S * j * c_e * (1.0 - (c_i / c_e) * g)
-    gain = chi * loop * np.exp(-2j * np.pi * freqs * delay / MS_PER_S)
+    tau_s = model.tau_m / MS_PER_S
+    gamma = c_i / c_e
+    loop = susceptibility(model, mf["mu"], mf["sigma"], freqs) * tau_s * j * c_e * (1.0 - gamma * g)
+    if check_bool(variance, "variance"):
+        chi2 = susceptibility(model, mf["mu"], mf["sigma"], freqs, channel="sigma2")
+        loop = loop + chi2 * tau_s / 2.0 * j * j * c_e * (1.0 + gamma * g * g)
+    gain = loop * np.exp(-2j * np.pi * freqs * delay / MS_PER_S)
     wind = _winding(gain)
     return BrunelStability(g, eta, float(mf["rate"]), wind == 0, wind, _crossing(freqs, gain), freqs, gain)
 
@@ -158,7 +170,7 @@ def brunel_instability_lines(gs, etas, **kwargs) -> list:
         Increasing grid of ``eta`` (> 0) scanned for changes of stability; each change is refined
         by bisection to a relative 1e-3.
     **kwargs
-        Passed to :func:`brunel_stability` (network size, ``j``, ``delay``, model).
+        Passed to :func:`brunel_stability` (network size, ``j``, ``delay``, model, ``variance``).
 
     Returns
     -------
@@ -171,7 +183,7 @@ def brunel_instability_lines(gs, etas, **kwargs) -> list:
     >>> import snnlib
     >>> lines = snnlib.network.brunel_instability_lines([6.0], [1.0, 2.0, 4.0])
     >>> [(g, round(eta, 1), f > 100.0, up) for g, eta, f, up in lines]
-    [(6.0, 2.7, True, False)]
+    [(6.0, 3.3, True, False)]
     """
     gs = check_array(gs, "gs", ndim=(0, 1), low=0.0, low_inclusive=False).ravel()
     etas = check_array(etas, "etas", ndim=1, low=0.0, low_inclusive=False, min_size=2)
