@@ -44,7 +44,7 @@ __all__ = ["BrunelStability", "brunel_stability", "brunel_instability_lines"]
 #: Frequencies (Hz) on which the loop gain is followed: dense where the delay turns the phase,
 #: up to where |chi| has fallen far below the gains of model A.
 F_MAX = 4000.0
-N_FREQS = 4001
+N_FREQS = 2001
 
 
 @dataclass(frozen=True)
