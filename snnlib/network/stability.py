@@ -21,7 +21,10 @@ Brunel 2000), with :math:`\chi_{\sigma^2}` from :func:`susceptibility
 The state is stable when :math:`1 - L(s) = 0` has no root with :math:`\mathrm{Re}\,s \ge 0`
 (Brunel & Hakim 1999; Brunel 2000, sec. 4), which the argument principle counts as the winding
 number of :math:`1 - L(f)` around 0 for :math:`-\infty < f < \infty` (:math:`L` has no poles
-there: the neuron alone is stable; the Nyquist criterion). At the boundary the curve passes
+there: the neuron alone is stable; the Nyquist criterion), equivalently to solving the eigenvalue
+equation as Brunel and Hakim do. It is counted as signed crossings of the negative real axis on
+:math:`0 \le f \le` 4 kHz; beyond, :math:`|L| < 1` (it tends to the recurrent share of the input
+variance, not to 0), so no crossing is missed. At the boundary the curve passes
 through 0 at a real frequency :math:`f^*`, the frequency of the oscillation that appears
 (:math:`f^* = 0`: the rate itself runs away). ``variance=False`` leaves the variance term out
 (the mean channel only), to show what it contributes.
@@ -60,7 +63,8 @@ class BrunelStability:
     stable : bool
         True if no root of :math:`1 - L` has a nonnegative real part.
     winding : int
-        Winding number of :math:`1 - L(f)` around 0 over all real frequencies (0 when stable).
+        Winding number of :math:`1 - L(f)` around 0 over all real frequencies (0 when stable),
+        counted as signed crossings of the negative real axis (see ``_winding``).
     freq : float
         Smallest frequency at which :math:`L(f)` is real and > 1 (Hz): the frequency of the
         growing mode near the boundary; NaN when there is none.
@@ -87,10 +91,29 @@ class BrunelStability:
 
 
 def _winding(gain: np.ndarray) -> int:
-    """Winding number of 1 - L around 0 over f in (-inf, inf), from L on f >= 0 (L(-f) = conj L(f))
-    and L -> 0 at the last frequency."""
-    phase = np.unwrap(np.angle(1.0 - gain))
-    return int(round(2.0 * (phase[-1] - phase[0]) / (2.0 * np.pi)))
+    """Winding number of 1 - L around 0 over f in (-inf, inf), from L on 0 <= f <= F_MAX.
+
+    Counted as the signed crossings of the negative real axis by 1 - L (where L is real and > 1):
+    +1 for a crossing counter-clockwise about 0 (imaginary part from + to -). The half f < 0 is
+    the mirror image of f > 0 (L(-f) = conj L(f)) traversed backwards, so it crosses as often
+    with the same signs; a crossing at f = 0 itself (L(0) > 1) counts once. Beyond the grid the
+    count is complete if |L| < 1 there (1 - L then stays in a disk about 1 that excludes 0); with
+    the variance channel |L| tends to the recurrent share of the input variance, below 1, not to 0.
+    """
+    z = 1.0 - gain
+    im, re = z.imag, z.real
+    count = 0
+    for k in range(z.size - 1):
+        a, b = im[k], im[k + 1]
+        if (a > 0.0) == (b > 0.0) or (k == 0 and a == 0.0):
+            continue
+        t = a / (a - b)
+        if re[k] + t * (re[k + 1] - re[k]) < 0.0:
+            count += 1 if a > 0.0 else -1
+    total = 2 * count
+    if re[0] < 0.0:                    # through the negative axis at f = 0, from conj(z(df)) to z(df)
+        total += 1 if im[1] < 0.0 else -1
+    return total
 
 
 def _crossing(freqs: np.ndarray, gain: np.ndarray) -> float:
@@ -156,6 +179,10 @@ def brunel_stability(g, eta, *, n_exc: int = 10000, n_inh: int = 2500, epsilon: 
         loop = loop + chi2 * tau_s / 2.0 * j * j * c_e * (1.0 + gamma * g * g)
     gain = loop * np.exp(-2j * np.pi * freqs * delay / MS_PER_S)
     wind = _winding(gain)
+    tail = np.abs(gain[int(0.9 * gain.size):])
+    if wind == 0 and tail.max() >= 1.0:
+        raise ValueError(f"g={g:g}, eta={eta:g}: |L(f)| = {tail.max():.3g} >= 1 near {F_MAX:g} Hz, so the "
+                         "frequencies beyond the grid may hold a crossing; the stability is undetermined")
     return BrunelStability(g, eta, float(mf["rate"]), wind == 0, wind, _crossing(freqs, gain), freqs, gain)
 
 

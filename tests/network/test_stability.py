@@ -75,3 +75,12 @@ def test_bad_input():
         snnlib.network.brunel_stability(-1.0, 2.0)
     with pytest.raises(ValueError, match="etas must be increasing"):
         snnlib.network.brunel_instability_lines([5.0], [2.0, 1.0])
+
+
+def test_crossing_count_needs_no_decay_of_the_gain():
+    # with the variance channel |L| tends to a constant below 1 instead of 0: 1 - L then circles
+    # about 1 without enclosing 0 (no crossing), while |L| > 1 encloses it on every turn
+    f = np.linspace(0.0, 4000.0, 2001)
+    turn = np.exp(-2j * np.pi * f * 1.5 / 1000.0)
+    assert st._winding(0.99 * turn) == 0
+    assert abs(st._winding(1.2 * turn)) >= 2 * 5        # one crossing per turn, about 6 turns
