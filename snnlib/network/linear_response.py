@@ -468,7 +468,7 @@ def predict_cross_covariance(network, lags, *, bin_width: float = 1.0, f_max=Non
     return out
 
 
-def covariance_motifs(network, *, order: int = 3, per_neuron: bool = False) -> dict:
+def covariance_motifs(network, *, order: int = 3, per_neuron: bool = False, variance: bool = False) -> dict:
     r"""The long-window count covariance split by the paths that carry it (Pernice et al. 2011;
     Trousdale et al. 2012): with :math:`K = K(0)` and :math:`C^0 = \mathrm{diag}(S_i(0))`,
     :math:`C = \sum_{n, m \ge 0} K^n C^0 (K^T)^m`.
@@ -479,17 +479,26 @@ def covariance_motifs(network, *, order: int = 3, per_neuron: bool = False) -> d
         The network.
     order : int
         Highest total path length :math:`n + m` listed term by term (>= 1).
-    per_neuron : bool
+    per_neuron, variance : bool
         As in :func:`predict_cross_spectrum`.
 
     Returns
     -------
     dict of str to ndarray (n_neurons, n_neurons), Hz
         ``"independent"``: :math:`C^0`; ``"direct"``: :math:`KC^0 + C^0K^T` (a connection
-        between the two); ``"shared"``: :math:`KC^0K^T` (a common input); ``"order 2"`` ...
-        ``"order {order}"``: the sum of the terms with :math:`n + m` equal to that (chains and
-        longer shared paths; ``"order 2"`` includes ``"shared"``); ``"rest"``: everything of
-        higher order; ``"total"``: :math:`(I-K)^{-1}C^0(I-K)^{-T}`, the sum of all.
+        between the two); ``"shared"``: :math:`KC^0K^T` (a common input); ``"chains"``:
+        :math:`K^2C^0 + C^0(K^T)^2` (a path of two synapses from one to the other); ``"order 2"``
+        ... ``"order {order}"``: the sum of the terms with :math:`n + m` equal to that
+        (``"order 2"`` is ``"shared"`` plus ``"chains"``); ``"rest"``: everything of higher order;
+        ``"total"``: :math:`(I-K)^{-1}C^0(I-K)^{-T}`, the sum of all. And for every population
+        ``P`` of the network, ``"shared via P"`` and ``"chains via P"``: the same with the common
+        input, or the intermediate neuron of the chain, in ``P`` (they add up to ``"shared"`` and
+        ``"chains"``); in an E-I network these show excitatory and inhibitory paths cancelling.
+
+    Notes
+    -----
+    All terms are at :math:`f = 0`, the limit of long counting windows; for windows of finite
+    length :func:`predict_count_covariance` gives the total.
 
     Examples
     --------
@@ -501,14 +510,22 @@ def covariance_motifs(network, *, order: int = 3, per_neuron: bool = False) -> d
     """
     net = _check_network(network)
     order = check_int(order, "order", low=1)
-    kern = _Kernel(net, working_point(net, per_neuron=check_bool(per_neuron, "per_neuron")), np.zeros(1))
+    kern = _Kernel(net, working_point(net, per_neuron=check_bool(per_neuron, "per_neuron")), np.zeros(1),
+                   check_bool(variance, "variance"))
     k = kern.at(0).real
     c0 = np.diag(kern.s0[:, 0].real)
     total = _spectrum(kern, np.empty((1, kern.n, kern.n), dtype=complex))[0].real
     powers = [np.eye(kern.n)]
     for _ in range(order):
         powers.append(k @ powers[-1])
-    out = {"independent": c0, "direct": k @ c0 + c0 @ k.T, "shared": k @ c0 @ k.T}
+    chains = powers[2] @ c0 if order >= 2 else k @ k @ c0
+    out = {"independent": c0, "direct": k @ c0 + c0 @ k.T, "shared": k @ c0 @ k.T, "chains": chains + chains.T}
+    for pop in net.populations:                    # split by the population of the middle neuron
+        kp = np.zeros_like(k)
+        kp[:, pop.start:pop.stop] = k[:, pop.start:pop.stop]
+        out[f"shared via {pop.name}"] = kp @ c0 @ kp.T
+        via = kp @ k @ c0
+        out[f"chains via {pop.name}"] = via + via.T
     listed = c0.copy()
     for length in range(1, order + 1):
         term = sum(powers[a] @ c0 @ powers[length - a].T for a in range(length + 1))

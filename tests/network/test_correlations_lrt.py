@@ -257,3 +257,16 @@ def test_eif_network_covariances_match_theory():
         meas, se = per_block.mean(), per_block.std(ddof=1) / np.sqrt(10)
         assert abs(meas - pred[i, j].mean()) < 4.0 * se
     assert abs(pred[:160, :160][to & ~to.T].mean()) > 10 * se     # a measurable covariance
+
+
+def test_motif_parts_by_population_add_up():
+    net = _ei()
+    m = snnlib.network.covariance_motifs(net, order=2)
+    np.testing.assert_allclose(m["shared"] + m["chains"], m["order 2"], rtol=1e-12, atol=1e-14)
+    for kind in ("shared", "chains"):
+        np.testing.assert_allclose(m[f"{kind} via E"] + m[f"{kind} via I"], m[kind], rtol=1e-12, atol=1e-14)
+    # through an inhibitory neuron a chain carries negative covariance, a shared input positive
+    k = snnlib.network.coupling_kernel(net, [0.0])[0].real
+    assert np.all(k[:, 80:] <= 0.0)
+    assert m["shared via I"].min() >= -1e-15
+    assert np.mean(m["chains via I"][~np.eye(100, dtype=bool)]) < 0.0
