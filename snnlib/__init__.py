@@ -38,7 +38,9 @@ from .fokker_planck import (DensityEvolution, StationaryState, lif_cv, shared_in
 from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResult, brunel_mean_field,
                       brunel_network, hawkes_count_covariance, hawkes_covariance_density, hawkes_cross_spectrum,
                       hawkes_rates, mean_field, predict_count_covariance, predict_cross_covariance,
-                      predict_cross_spectrum, rate_transfer, simulate_hawkes, simulate_network)
+                      predict_cross_spectrum, rate_transfer, simulate_hawkes, simulate_network, BrunelStability,
+                      WorkingPoint, brunel_instability_lines, brunel_stability, coupling_kernel, covariance_motifs,
+                      weight_matrix, working_point)
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
@@ -66,7 +68,9 @@ __all__ = [
     "HawkesResult", "simulate_hawkes", "hawkes_rates", "hawkes_count_covariance", "hawkes_cross_spectrum",
     "hawkes_covariance_density",
     # linear response theory of network correlations
-    "predict_cross_spectrum", "predict_cross_covariance", "predict_count_covariance",
+    "predict_cross_spectrum", "predict_cross_covariance", "predict_count_covariance", "covariance_motifs",
+    "coupling_kernel", "weight_matrix", "working_point", "WorkingPoint", "brunel_stability",
+    "brunel_instability_lines", "BrunelStability",
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",

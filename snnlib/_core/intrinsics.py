@@ -22,7 +22,7 @@ to compile) and the work arrays are separate allocations. :data:`PLAIN` tells wh
 Caching. numba's disk cache follows the caller's source file only, so code inlined from here (or
 from ``snnlib._core.rng``) would leave a caller's cached kernel stale after an edit. Kernels
 that use these helpers are therefore built by factories that close over :data:`SOURCE_STAMP`, a
-hash of this module's and ``rng.py``'s source plus :data:`PLAIN`: numba's cache key includes the
+hash of this module's, ``rng.py``'s and ``snnlib/neuron/step.py``'s source plus :data:`PLAIN`: numba's cache key includes the
 values a kernel closes over, so an edit here, or a switch to the twins, compiles afresh instead
 of loading a stale kernel.
 """
@@ -54,8 +54,10 @@ def _source_stamp() -> str:
     """Hash of the sources whose code is inlined into kernels elsewhere, and of :data:`PLAIN`."""
     h = hashlib.sha256(b"plain" if PLAIN else b"llvm")
     here = Path(__file__).resolve().parent
-    for name in ("intrinsics.py", "rng.py"):
-        h.update((here / name).read_bytes())
+    # the single-neuron step (snnlib/neuron/step.py) is inlined into the population and network
+    # kernels as well, so an edit of it must recompile them too
+    for path in (here / "intrinsics.py", here / "rng.py", here.parent / "neuron" / "step.py"):
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -162,20 +162,22 @@ def _check_freqs(freqs):
     return check_array(freqs, "freqs", low=0.0, unit="Hz").reshape(shape)
 
 
-def _response(model, mu, sigma, freqs, v_lb, dv):
-    """chi (Hz/mV) and S (Hz) at freqs (Hz) as fresh arrays the caller may change, and the ISI CV."""
+def _response(model, mu, sigma, freqs, v_lb, dv, channel="mu"):
+    """chi (Hz/mV, or Hz/mV^2 for the variance channel) and S (Hz) at freqs (Hz) as fresh arrays
+    the caller may change, and the ISI CV."""
     args = check_threshold_args(model, mu, sigma, v_lb, dv)
     f = _check_freqs(freqs)
     try:
         hash(model)
     except TypeError:                    # an IFModel whose psi_func cannot be hashed: no caching
-        return _compute_response(model, args.mu, args.sigma, f, args.v_lb, args.dv)
-    chi, spec, cv = _cached_response(model, args.mu, args.sigma, args.v_lb, args.dv, f.tobytes(), f.shape)
+        return _compute_response(model, args.mu, args.sigma, f, args.v_lb, args.dv, channel)
+    chi, spec, cv = _cached_response(model, args.mu, args.sigma, args.v_lb, args.dv, f.tobytes(), f.shape,
+                                     channel)
     return chi.copy(), spec.copy(), cv
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
-def _cached_response(model, mu, sigma, v_lb, dv, f_bytes, shape):
+def _cached_response(model, mu, sigma, v_lb, dv, f_bytes, shape, channel="mu"):
     """chi (Hz/mV), S (Hz) as read-only arrays, and the ISI CV.
 
     A pure function of hashable, checked arguments (the models are frozen, an IFModel's
@@ -184,7 +186,7 @@ def _cached_response(model, mu, sigma, v_lb, dv, f_bytes, shape):
     for chi and then S at the same point. Callers get copies.
     """
     chi, spec, cv = _compute_response(model, mu, sigma, np.frombuffer(f_bytes, dtype=float).reshape(shape),
-                                      v_lb, dv)
+                                      v_lb, dv, channel)
     chi.flags.writeable = False
     spec.flags.writeable = False
     return chi, spec, cv
@@ -207,12 +209,12 @@ class _Levels:
     """Step coefficients and unit-flux stationary solution on the grid refined 2^lev-fold, computed
     once per call (a frequency band and its two finer extrapolation grids share them)."""
 
-    def __init__(self, model, mu, d, grid):
-        self.model, self.mu, self.d, self.grid = model, mu, d, grid
+    def __init__(self, model, mu, d, grid, channel="mu"):
+        self.model, self.mu, self.d, self.grid, self.channel = model, mu, d, grid, channel
         self._cache = {}
 
     def get(self, lev):
-        """(i_reset, expx, c_p, c_j, c_m, pbar, t1, t2_over_t1) on level ``lev`` (see
+        """(i_reset, expx, c_p, c_j, c_m, source, t1, t2_over_t1) on level ``lev`` (see
         ``snnlib.fokker_planck.grid.threshold_integrate``), or None if the unit-flux density
         overflows there (stationary rate below ~1e-300 Hz)."""
         if lev not in self._cache:
@@ -233,7 +235,10 @@ class _Levels:
             return None
         coef = [np.empty(f_mid.size) for _ in range(4)]
         _step_coefficients(f_mid, h, self.d, *coef)
-        return (grid.n_below * m, *coef, pbar, out[0], out[1])
+        # source of the linearised equation per step (the kernel's S times tau_m): the step average
+        # of P0 for a modulated mean, of -dP0/dV for a modulated variance (exact on the grid)
+        src = pbar if self.channel == "mu" else -(p[1:] - p[:-1]) / h
+        return (grid.n_below * m, *coef, np.ascontiguousarray(src), out[0], out[1])
 
 
 def _level_response(model, w, level):
@@ -265,7 +270,7 @@ def _romberg_over_levels(model, omegas, lev0, levels):
     return romberg(chi_lev)[0], romberg(s_lev)[0]
 
 
-def _compute_response(model, mu, sigma, f, v_lb, dv):
+def _compute_response(model, mu, sigma, f, v_lb, dv, channel="mu"):
     """chi (Hz/mV), S (Hz) at f (Hz) and the ISI CV, by threshold integration over 3 grids (checked input).
 
     Frequencies are grouped by the refinement they need (:func:`_base_levels`). Where the stationary
@@ -278,7 +283,7 @@ def _compute_response(model, mu, sigma, f, v_lb, dv):
     d = sigma * sigma / model.tau_m
     omegas = 2.0 * np.pi * f / MS_PER_S                               # rad/ms
     lev0 = _base_levels(omegas, grid.h, d, sigma)
-    levels = _Levels(model, mu, d, grid)
+    levels = _Levels(model, mu, d, grid, channel)
     zeros = (np.zeros(shape, dtype=complex), np.zeros(shape))
     base = levels.get(0)                 # checked first: it is the cheapest grid
     if base is None:
@@ -306,8 +311,9 @@ def _compute_response(model, mu, sigma, f, v_lb, dv):
 # public functions
 # ---------------------------------------------------------------------------
 
-def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None):
-    r"""Rate susceptibility :math:`\chi(f)` (Hz/mV) of an IF neuron to a modulated mean input.
+def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None, channel="mu"):
+    r"""Rate susceptibility :math:`\chi(f)` of an IF neuron to a modulated mean input (Hz/mV) or
+    input variance (Hz/mV^2).
 
     Parameters
     ----------
@@ -324,6 +330,9 @@ def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None):
         Lower bound and coarsest step of the voltage grid (mV), as in
         :func:`~snnlib.fokker_planck.stationary.stationary`; the grid is refined automatically at high
         frequency so that it resolves the length :math:`\sqrt{D/\omega}`.
+    channel : {"mu", "sigma2"}
+        What is modulated: the mean input :math:`\mu` (default) or the variance :math:`\sigma^2`
+        (Richardson 2007, sec. IV B; Lindner & Schimansky-Geier 2001).
 
     Returns
     -------
@@ -331,6 +340,10 @@ def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None):
         :math:`\chi(f)` (Hz/mV): for :math:`\mu(t) = \mu + \varepsilon\cos(2\pi f t)`
         the rate is :math:`r_0 + \varepsilon|\chi|\cos(2\pi f t + \arg\chi)`; a lag
         shows as :math:`\arg\chi < 0`. ``chi(0)`` is the slope :math:`dr_0/d\mu` of the f-I curve.
+        With ``channel="sigma2"``, the same for :math:`\sigma^2(t) = \sigma^2 +
+        \varepsilon\cos(2\pi f t)` (Hz/mV^2); ``chi(0)`` is :math:`dr_0/d\sigma^2`, and for
+        the LIF :math:`\chi \to r_0/\sigma^2` at high frequency (the flux through threshold
+        follows the noise instantly; Lindner & Schimansky-Geier 2001).
 
     Notes
     -----
@@ -380,8 +393,15 @@ def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None):
     True
     >>> round(float(-np.degrees(np.angle(chi[2]))))   # close to the 45 degree LIF lag
     46
+    >>> chi2 = snnlib.susceptibility(lif, 12.0, 3.0, [1e3, 1e6], channel="sigma2")
+    >>> r0 = snnlib.stationary(lif, 12.0, 3.0).rate
+    >>> [round(float(c.real * 9.0 / r0), 3) for c in chi2]   # -> r0 / sigma^2
+    [1.064, 1.002]
     """
-    chi, _, _ = _response(model, mu, sigma, freqs, v_lb, dv)
+    from .._core.validation import check_choice
+
+    channel = check_choice(channel, "channel", ("mu", "sigma2"))
+    chi, _, _ = _response(model, mu, sigma, freqs, v_lb, dv, channel)
     return chi[()] if chi.ndim == 0 else chi
 
 

@@ -25,7 +25,12 @@ cross-spectrum
     C(f) = (I - K(f))^{-1}\, C^0(f)\, (I - K(f))^{-H}, \qquad C^0 = \mathrm{diag}(S_i(f)),
 
 the covariance density :math:`C(\tau)` as its inverse Fourier transform, and the long-window count
-covariance :math:`C(0)`. The expansion :math:`(I - K)^{-1} = \sum_n K^n` splits each covariance
+covariance :math:`C(0)`. A presynaptic rate also modulates the input *variance*,
+:math:`\delta\sigma_i^2 = \frac{\tau_m}{2}\sum_j J_{ij}^2\,\delta r_j` in the book's units; with
+``variance=True`` the kernel gains the term :math:`\chi^{\sigma^2}_i\,\frac{\tau_m}{2}J_{ij}^2
+e^{-2\pi i f d}h_i` (Richardson 2007). It is second order in the weights: negligible for synapses
+much smaller than :math:`\sigma`, 15 % of the covariance for :math:`J = \sigma/2` (the tests show
+that a simulation then needs it). The expansion :math:`(I - K)^{-1} = \sum_n K^n` splits each covariance
 into direct connections, shared input and longer chains (Pernice et al. 2011; Trousdale et al.
 2012): :func:`covariance_motifs`.
 """
@@ -48,7 +53,7 @@ __all__ = ["WorkingPoint", "weight_matrix", "working_point", "coupling_kernel", 
 #: Largest network (neurons) for the dense N x N predictions.
 MAX_NEURONS = 5000
 #: Bytes of spectra held at once by the inverse transform of predict_cross_covariance.
-BATCH_BYTES = 2 ** 28
+BATCH_BYTES = 2 ** 25
 
 
 def _check_network(network) -> Network:
@@ -60,7 +65,7 @@ def _check_network(network) -> Network:
     return network
 
 
-def weight_matrix(network, *, delay=None) -> np.ndarray:
+def weight_matrix(network, *, delay=None, squared: bool = False) -> np.ndarray:
     r"""The network's synapses as a dense matrix: ``W[i, j]`` is the summed PSP jump (mV) of the
     synapses from neuron ``j`` onto neuron ``i`` (multapses add up).
 
@@ -70,11 +75,14 @@ def weight_matrix(network, *, delay=None) -> np.ndarray:
         The network (neurons numbered population by population).
     delay : None or float
         Only the projections with this delay (ms); None: all.
+    squared : bool
+        Sum the squares of the weights instead (mV^2): what a presynaptic rate adds to the input
+        variance, multapses counted one by one.
 
     Returns
     -------
     ndarray, shape (n_neurons, n_neurons)
-        Weights (mV).
+        Weights (mV), or summed squared weights (mV^2).
 
     Examples
     --------
@@ -96,7 +104,7 @@ def weight_matrix(network, *, delay=None) -> np.ndarray:
         src = np.repeat(np.arange(c.n_pre), np.diff(c.indptr)) + pre.start
         dst = c.targets.astype(np.int64) + post.start
         vals = c.weights if p.j is None else np.full(dst.size, p.j)
-        np.add.at(w, (dst, src), vals)
+        np.add.at(w, (dst, src), vals * vals if squared else vals)
     return w
 
 
@@ -190,9 +198,10 @@ def _group_spectra(wp: WorkingPoint, f: np.ndarray):
 
 
 class _Kernel:
-    """K(f) of a network, one frequency at a time: diag(chi tau_m h) sum_d exp(-2 pi i f d) W_d."""
+    """K(f) of a network, one frequency at a time: diag(chi tau_m h) sum_d exp(-2 pi i f d) W_d, plus
+    diag(chi_sigma2 tau_m h / 2) sum_d exp(-2 pi i f d) W2_d with the variance channel."""
 
-    def __init__(self, net: Network, wp: WorkingPoint, f: np.ndarray):
+    def __init__(self, net: Network, wp: WorkingPoint, f: np.ndarray, variance: bool = False):
         self.f = f
         delays = sorted({p.delay for p in net.projections})
         self.delays = np.array(delays, dtype=float)
@@ -203,20 +212,32 @@ class _Kernel:
         h = np.array([np.ones_like(omega) if ts is None else 1.0 / (1.0 + 1j * omega * ts / MS_PER_S)
                       for ts in wp.tau_s])
         self.row = (chi * tau_m[:, None] * h)[wp.group]                      # (N, F)
+        self.variance = variance
+        if variance:   # sigma^2 = tau_m sum_j J_ij^2 r_j / 2 (book units): chapter 7
+            self.w2 = [weight_matrix(net, delay=d, squared=True) for d in delays]
+            chi2 = np.array([susceptibility(m, mu, s, f, channel="sigma2")
+                             for m, mu, s in zip(wp.models, wp.mu, wp.sigma)])
+            self.row2 = (chi2 * tau_m[:, None] / 2.0 * h)[wp.group]
         self.s0 = self.spec[wp.group]                                        # (N, F)
         self.n = net.n_neurons
 
     def at(self, k: int) -> np.ndarray:
         """K at frequency ``k``: (N, N) complex."""
         omega = 2.0 * np.pi * self.f[k] / MS_PER_S                            # rad/ms
-        out = np.exp(-1j * omega * self.delays[0]) * self.w[0]
-        for d, w in zip(self.delays[1:], self.w[1:]):
-            out += np.exp(-1j * omega * d) * w
+        phases = np.exp(-1j * omega * self.delays)
+        out = phases[0] * self.w[0]
+        for ph, w in zip(phases[1:], self.w[1:]):
+            out += ph * w
         out *= self.row[:, k, None]
+        if self.variance:
+            var = phases[0] * self.w2[0]
+            for ph, w2 in zip(phases[1:], self.w2[1:]):
+                var += ph * w2
+            out += var * self.row2[:, k, None]
         return out
 
 
-def coupling_kernel(network, freqs, *, per_neuron: bool = False) -> np.ndarray:
+def coupling_kernel(network, freqs, *, per_neuron: bool = False, variance: bool = False) -> np.ndarray:
     r"""The linear coupling :math:`K_{ij}(f) = \chi_i(f)\tau_{m,i}J_{ij}e^{-2\pi i f d}h_i(f)`
     of every pair (dimensionless; see the module docstring).
 
@@ -228,6 +249,10 @@ def coupling_kernel(network, freqs, *, per_neuron: bool = False) -> np.ndarray:
         Frequencies (Hz), >= 0.
     per_neuron : bool
         One working point per neuron instead of one per population.
+    variance : bool
+        Add the modulation of the input variance by the presynaptic rates,
+        :math:`\chi^{\sigma^2}_i \tau_m J_{ij}^2 e^{-2\pi i f d} h_i / 2` (Richardson 2007; ``channel="sigma2"``
+        of :func:`susceptibility <snnlib.fokker_planck.linear_response.susceptibility>`).
 
     Returns
     -------
@@ -244,7 +269,7 @@ def coupling_kernel(network, freqs, *, per_neuron: bool = False) -> np.ndarray:
     """
     net = _check_network(network)
     f = _check_freqs(freqs)
-    kern = _Kernel(net, working_point(net, per_neuron=per_neuron), f)
+    kern = _Kernel(net, working_point(net, per_neuron=per_neuron), f, check_bool(variance, "variance"))
     check_memory(16.0 * f.size * kern.n ** 2, "freqs", what="the coupling kernel")
     return np.array([kern.at(k) for k in range(f.size)])
 
@@ -270,7 +295,7 @@ def _spectrum(kern: _Kernel, out: np.ndarray, k0: int = 0) -> np.ndarray:
     return out
 
 
-def predict_cross_spectrum(network, freqs, *, per_neuron: bool = False) -> np.ndarray:
+def predict_cross_spectrum(network, freqs, *, per_neuron: bool = False, variance: bool = False) -> np.ndarray:
     r"""Cross-spectra of all pairs of a network by linear response theory,
     :math:`C(f) = (I - K)^{-1}\mathrm{diag}(S_i)(I - K)^{-H}` (Lindner et al. 2005; Trousdale et
     al. 2012, eq. 12).
@@ -284,6 +309,9 @@ def predict_cross_spectrum(network, freqs, *, per_neuron: bool = False) -> np.nd
     per_neuron : bool
         One working point per neuron (its own in-degrees) instead of one per population; for
         small networks.
+    variance : bool
+        Include the modulation of the input variance by the presynaptic rates (see
+        :func:`coupling_kernel`); second order in the weights, small for weak synapses.
 
     Returns
     -------
@@ -303,12 +331,13 @@ def predict_cross_spectrum(network, freqs, *, per_neuron: bool = False) -> np.nd
     """
     net = _check_network(network)
     f = _check_freqs(freqs)
-    kern = _Kernel(net, working_point(net, per_neuron=per_neuron), f)
+    kern = _Kernel(net, working_point(net, per_neuron=per_neuron), f, check_bool(variance, "variance"))
     check_memory(16.0 * f.size * kern.n ** 2, "freqs", what="the cross-spectra")
     return _spectrum(kern, np.empty((f.size, kern.n, kern.n), dtype=complex))
 
 
-def predict_count_covariance(network, window=None, *, per_neuron: bool = False) -> np.ndarray:
+def predict_count_covariance(network, window=None, *, per_neuron: bool = False, variance: bool = False
+                             ) -> np.ndarray:
     r"""Spike-count covariances per unit time, :math:`\mathrm{Cov}(N_i(T), N_j(T))/T`, of all
     pairs by linear response theory.
 
@@ -318,7 +347,7 @@ def predict_count_covariance(network, window=None, *, per_neuron: bool = False) 
         The network.
     window : None or float
         Counting window :math:`T` (ms); None: the limit :math:`T\to\infty`, :math:`C(f = 0)`.
-    per_neuron : bool
+    per_neuron, variance : bool
         As in :func:`predict_cross_spectrum`.
 
     Returns
@@ -346,9 +375,10 @@ def predict_count_covariance(network, window=None, *, per_neuron: bool = False) 
     """
     net = _check_network(network)
     wp = working_point(net, per_neuron=check_bool(per_neuron, "per_neuron"))
+    var = check_bool(variance, "variance")
     r = wp.neuron_rates
     if window is None:
-        kern = _Kernel(net, wp, np.zeros(1))
+        kern = _Kernel(net, wp, np.zeros(1), var)
         return _spectrum(kern, np.empty((1, kern.n, kern.n), dtype=complex))[0].real
     t_s = check_positive(window, "window", unit="ms") / MS_PER_S
     edges = np.concatenate([np.arange(0.0, 16.0, 1.0), np.arange(16.0, 64.0 + 1e-9, 4.0)])
@@ -357,7 +387,7 @@ def predict_count_covariance(network, window=None, *, per_neuron: bool = False) 
     nodes = (lo + (hi - lo) * (x + 1.0) / 2.0).ravel()             # in units of 1/T
     weights = ((hi - lo) / 2.0 * wq).ravel()
     fejer = np.sinc(nodes) ** 2                                    # np.sinc(x) = sin(pi x)/(pi x)
-    kern = _Kernel(net, wp, np.append(nodes, edges[-1]) / t_s)
+    kern = _Kernel(net, wp, np.append(nodes, edges[-1]) / t_s, var)
     spec = _spectrum(kern, np.empty((nodes.size + 1, kern.n, kern.n), dtype=complex))
     rest = spec - np.diag(r)
     body = 2.0 * np.einsum("k,kij->ij", weights * fejer, rest.real[:-1])
@@ -365,8 +395,8 @@ def predict_count_covariance(network, window=None, *, per_neuron: bool = False) 
     return np.diag(r) + body + tail_weight * rest.real[-1]
 
 
-def predict_cross_covariance(network, lags, *, bin_width: float = 1.0, f_max=None, per_neuron: bool = False
-                             ) -> np.ndarray:
+def predict_cross_covariance(network, lags, *, bin_width: float = 1.0, f_max=None, per_neuron: bool = False,
+                             variance: bool = False) -> np.ndarray:
     r"""Cross-covariance densities of all pairs by linear response theory, averaged over lag bins
     as a cross-correlogram measures them.
 
@@ -380,7 +410,7 @@ def predict_cross_covariance(network, lags, *, bin_width: float = 1.0, f_max=Non
         Width of the bins (ms): the resolution of the prediction.
     f_max : None or float
         Highest frequency of the inverse transform (Hz); default ``8 / bin_width``.
-    per_neuron : bool
+    per_neuron, variance : bool
         As in :func:`predict_cross_spectrum`.
 
     Returns
@@ -422,22 +452,23 @@ def predict_cross_covariance(network, lags, *, bin_width: float = 1.0, f_max=Non
                "(frequencies x n_neurons^3)", hint="raise bin_width or lower f_max")
     f = np.linspace(0.0, fm, n_f)
     wp = working_point(net, per_neuron=check_bool(per_neuron, "per_neuron"))
-    kern = _Kernel(net, wp, f)
+    kern = _Kernel(net, wp, f, check_bool(variance, "variance"))
     trap = np.full(f.size, f[1] - f[0])
     trap[[0, -1]] /= 2.0
     phase = np.exp(2j * np.pi * np.outer(s / MS_PER_S, f)) * (trap * np.sinc(f * delta / MS_PER_S))
     out = np.zeros((s.size, kern.n, kern.n))
-    white = np.diag(wp.neuron_rates)
+    white, diag = wp.neuron_rates, np.arange(kern.n)
     step = max(1, int(BATCH_BYTES // (16.0 * kern.n ** 2)))
     for k0 in range(0, f.size, step):
         k1 = min(f.size, k0 + step)
-        c = _spectrum(kern, np.empty((k1 - k0, kern.n, kern.n), dtype=complex), k0) - white
+        c = _spectrum(kern, np.empty((k1 - k0, kern.n, kern.n), dtype=complex), k0)
+        c[:, diag, diag] -= white
         # C(tau) = int_{-fm}^{fm} C(f) e^{2 pi i f tau} df = 2 Re int_0^fm (C(-f) = conj C(f))
-        out += 2.0 * np.einsum("lf,fij->lij", phase[:, k0:k1], c).real
+        out += 2.0 * (phase[:, k0:k1] @ c.reshape(k1 - k0, -1)).real.reshape(out.shape)   # one BLAS product
     return out
 
 
-def covariance_motifs(network, *, order: int = 3, per_neuron: bool = False) -> dict:
+def covariance_motifs(network, *, order: int = 3, per_neuron: bool = False, variance: bool = False) -> dict:
     r"""The long-window count covariance split by the paths that carry it (Pernice et al. 2011;
     Trousdale et al. 2012): with :math:`K = K(0)` and :math:`C^0 = \mathrm{diag}(S_i(0))`,
     :math:`C = \sum_{n, m \ge 0} K^n C^0 (K^T)^m`.
@@ -448,17 +479,26 @@ def covariance_motifs(network, *, order: int = 3, per_neuron: bool = False) -> d
         The network.
     order : int
         Highest total path length :math:`n + m` listed term by term (>= 1).
-    per_neuron : bool
+    per_neuron, variance : bool
         As in :func:`predict_cross_spectrum`.
 
     Returns
     -------
     dict of str to ndarray (n_neurons, n_neurons), Hz
         ``"independent"``: :math:`C^0`; ``"direct"``: :math:`KC^0 + C^0K^T` (a connection
-        between the two); ``"shared"``: :math:`KC^0K^T` (a common input); ``"order 2"`` ...
-        ``"order {order}"``: the sum of the terms with :math:`n + m` equal to that (chains and
-        longer shared paths; ``"order 2"`` includes ``"shared"``); ``"rest"``: everything of
-        higher order; ``"total"``: :math:`(I-K)^{-1}C^0(I-K)^{-T}`, the sum of all.
+        between the two); ``"shared"``: :math:`KC^0K^T` (a common input); ``"chains"``:
+        :math:`K^2C^0 + C^0(K^T)^2` (a path of two synapses from one to the other); ``"order 2"``
+        ... ``"order {order}"``: the sum of the terms with :math:`n + m` equal to that
+        (``"order 2"`` is ``"shared"`` plus ``"chains"``); ``"rest"``: everything of higher order;
+        ``"total"``: :math:`(I-K)^{-1}C^0(I-K)^{-T}`, the sum of all. And for every population
+        ``P`` of the network, ``"shared via P"`` and ``"chains via P"``: the same with the common
+        input, or the intermediate neuron of the chain, in ``P`` (they add up to ``"shared"`` and
+        ``"chains"``); in an E-I network these show excitatory and inhibitory paths cancelling.
+
+    Notes
+    -----
+    All terms are at :math:`f = 0`, the limit of long counting windows; for windows of finite
+    length :func:`predict_count_covariance` gives the total.
 
     Examples
     --------
@@ -470,14 +510,22 @@ def covariance_motifs(network, *, order: int = 3, per_neuron: bool = False) -> d
     """
     net = _check_network(network)
     order = check_int(order, "order", low=1)
-    kern = _Kernel(net, working_point(net, per_neuron=check_bool(per_neuron, "per_neuron")), np.zeros(1))
+    kern = _Kernel(net, working_point(net, per_neuron=check_bool(per_neuron, "per_neuron")), np.zeros(1),
+                   check_bool(variance, "variance"))
     k = kern.at(0).real
     c0 = np.diag(kern.s0[:, 0].real)
     total = _spectrum(kern, np.empty((1, kern.n, kern.n), dtype=complex))[0].real
     powers = [np.eye(kern.n)]
     for _ in range(order):
         powers.append(k @ powers[-1])
-    out = {"independent": c0, "direct": k @ c0 + c0 @ k.T, "shared": k @ c0 @ k.T}
+    chains = powers[2] @ c0 if order >= 2 else k @ k @ c0
+    out = {"independent": c0, "direct": k @ c0 + c0 @ k.T, "shared": k @ c0 @ k.T, "chains": chains + chains.T}
+    for pop in net.populations:                    # split by the population of the middle neuron
+        kp = np.zeros_like(k)
+        kp[:, pop.start:pop.stop] = k[:, pop.start:pop.stop]
+        out[f"shared via {pop.name}"] = kp @ c0 @ kp.T
+        via = kp @ k @ c0
+        out[f"chains via {pop.name}"] = via + via.T
     listed = c0.copy()
     for length in range(1, order + 1):
         term = sum(powers[a] @ c0 @ powers[length - a].T for a in range(length + 1))

@@ -180,7 +180,11 @@ class LiveFigure:
         self.update = update
         self.controls = dict(controls)
         self.dpi = dpi
-        self.image = widgets.Image(format="png")
+        # shown at its own pixel width (shrunk to fit a narrow notebook, never blown up: a box
+        # stretches its children to its width, which made a 660-px image 1,700 px wide)
+        width = round(fig.get_size_inches()[0] * (dpi if dpi is not None else fig.dpi))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%",
+                                                                      height="auto"))
         self.timing = widgets.HTML()
         self.last_seconds = float("nan")
         for w in self.controls.values():

@@ -254,3 +254,43 @@ def test_custom_psi_model_equals_eif():
                                snnlib.susceptibility(eif, 10.0, 2.0, f, dv=dv), rtol=1e-12)
     np.testing.assert_allclose(snnlib.spike_spectrum(custom, 10.0, 2.0, f, dv=dv),
                                snnlib.spike_spectrum(eif, 10.0, 2.0, f, dv=dv), rtol=1e-12)
+
+
+# -- the variance channel -----------------------------------------------------------------------
+@pytest.mark.parametrize("mu, sigma", [(12.0, 3.0), (18.0, 2.0), (8.0, 5.0)])
+def test_variance_susceptibility_at_zero_frequency_is_the_siegert_slope(mu, sigma):
+    # d r0 / d sigma^2 by a central difference of Siegert's closed form (an independent route);
+    # the difference's own error, eps^2 r'''/6, is below 1e-6 relative here
+    lif = snnlib.LIF()
+    chi2 = snnlib.susceptibility(lif, mu, sigma, 0.0, channel="sigma2")
+    eps = 1e-3 * sigma ** 2
+    fd = (snnlib.siegert_rate(lif, mu, np.sqrt(sigma ** 2 + eps))
+          - snnlib.siegert_rate(lif, mu, np.sqrt(sigma ** 2 - eps))) / (2 * eps)
+    assert abs(chi2.real - fd) < 1e-5 * abs(fd)
+    assert abs(chi2.imag) < 1e-12 * abs(fd)
+
+
+def test_variance_susceptibility_of_the_lif_tends_to_r0_over_sigma2():
+    # the flux through threshold follows the noise intensity instantly (Lindner & Schimansky-Geier
+    # 2001): chi -> r0 / sigma^2, approached as f^(-1/2), so quadrupling f halves the distance
+    lif, mu, sigma = snnlib.LIF(), 12.0, 3.0
+    r0 = snnlib.stationary(lif, mu, sigma).rate
+    chi = snnlib.susceptibility(lif, mu, sigma, [2.5e4, 1e5, 4e5], channel="sigma2")
+    dist = np.abs(chi * sigma ** 2 / r0 - 1.0)
+    assert dist[-1] < 0.01
+    np.testing.assert_allclose(dist[1:] / dist[:-1], 0.5, rtol=0.15)
+
+
+def test_variance_channel_of_the_eif_matches_its_stationary_slope():
+    eif = snnlib.EIF()
+    mu, sigma = 10.0, 3.0
+    chi2 = snnlib.susceptibility(eif, mu, sigma, 0.0, channel="sigma2")
+    eps = 1e-3 * sigma ** 2
+    fd = (snnlib.stationary(eif, mu, np.sqrt(sigma ** 2 + eps)).rate
+          - snnlib.stationary(eif, mu, np.sqrt(sigma ** 2 - eps)).rate) / (2 * eps)
+    assert abs(chi2.real - fd) < 1e-4 * abs(fd)
+
+
+def test_unknown_channel_is_refused():
+    with pytest.raises(ValueError, match="channel"):
+        snnlib.susceptibility(snnlib.LIF(), 12.0, 3.0, 1.0, channel="tau")

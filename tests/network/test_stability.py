@@ -34,15 +34,25 @@ def test_nyquist_count_finds_the_closed_form_boundary_of_a_delayed_loop():
 
 
 @pytest.mark.parametrize("g, eta, stable", [
-    (5.0, 2.0, True),     # asynchronous irregular (Brunel 2000, Fig. 8B)
-    (6.0, 4.0, False),    # synchronous irregular, fast (Fig. 8C)
-    (3.0, 2.0, False),    # synchronous regular, excitation dominated (Fig. 8A)
+    (5.0, 2.0, True),     # asynchronous irregular (Brunel 2000, Fig. 8)
+    (6.0, 4.0, False),    # synchronous irregular, fast
+    (3.0, 2.0, False),    # synchronous regular, excitation dominated
+    (4.5, 0.9, False),    # synchronous irregular, slow
 ])
 def test_brunel_states_are_stable_only_where_the_network_is_asynchronous(g, eta, stable):
     s = snnlib.network.brunel_stability(g, eta)
     assert s.stable == stable
     if not stable:
         assert s.winding != 0 and s.freq > 0.0
+
+
+def test_the_slow_oscillation_needs_the_variance_channel():
+    # at weak drive and g = 4.5 the mean feedback, proportional to 1 - gamma g, is small, and the
+    # rate acts mostly through the input variance; without that term the slow state looks stable
+    full = snnlib.network.brunel_stability(4.5, 0.9)
+    mean_only = snnlib.network.brunel_stability(4.5, 0.9, variance=False)
+    assert not full.stable and full.freq < 60.0
+    assert mean_only.stable
 
 
 def test_fast_oscillation_frequency_is_set_by_the_delay():
@@ -65,3 +75,12 @@ def test_bad_input():
         snnlib.network.brunel_stability(-1.0, 2.0)
     with pytest.raises(ValueError, match="etas must be increasing"):
         snnlib.network.brunel_instability_lines([5.0], [2.0, 1.0])
+
+
+def test_crossing_count_needs_no_decay_of_the_gain():
+    # with the variance channel |L| tends to a constant below 1 instead of 0: 1 - L then circles
+    # about 1 without enclosing 0 (no crossing), while |L| > 1 encloses it on every turn
+    f = np.linspace(0.0, 4000.0, 2001)
+    turn = np.exp(-2j * np.pi * f * 1.5 / 1000.0)
+    assert st._winding(0.99 * turn) == 0
+    assert abs(st._winding(1.2 * turn)) >= 2 * 5        # one crossing per turn, about 6 turns

@@ -203,6 +203,8 @@ def test_live_figure_redraws_in_place_on_slider_change():
     w_in, h_in = fig.get_size_inches()
     width = int.from_bytes(live.image.value[16:20], "big")
     assert width == round(w_in * 50)
+    # shown at that width (at most the notebook's), not stretched to the width of the box
+    assert (live.image.layout.width, live.image.layout.max_width) == (f"{width}px", "100%")
     plt.close(fig)
 
 
