@@ -19,7 +19,9 @@ def code(text, caption=None, name=None, alt=None, tags=None):
                       execution_count=None))
 
 
-exec(open("/tmp/ch08/content.py").read())
+from pathlib import Path
+HERE = Path(__file__).resolve().parent
+exec((HERE / "content.py").read_text())
 
 for c in cells:
     if c["cell_type"] == "code" and "remove-cell" not in c["metadata"].get("tags", []):
@@ -33,6 +35,6 @@ for i, c in enumerate(nb["cells"]):
     c["id"] = f"ch08-{i:02d}"
     src = c["source"]
     c["source"] = [line + "\n" for line in src.split("\n")[:-1]] + [src.split("\n")[-1]]
-json.dump(nb, open("/work/main/chapters/08_correlations_from_connectivity.ipynb", "w"), indent=1,
+json.dump(nb, open(HERE.parents[1] / "chapters" / "08_correlations_from_connectivity.ipynb", "w"), indent=1,
           ensure_ascii=False)
 print(len(cells), "cells")

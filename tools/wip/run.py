@@ -1,10 +1,12 @@
 import time, json, nbformat
 from nbclient import NotebookClient
-nb = nbformat.read("/work/main/chapters/08_correlations_from_connectivity.ipynb", as_version=4)
+from pathlib import Path
+ROOT = Path(__file__).resolve().parents[2]
+nb = nbformat.read(ROOT / "chapters" / "08_correlations_from_connectivity.ipynb", as_version=4)
 for c in nb.cells:
     if c.cell_type == "code" and "skip-execution" in c.metadata.get("tags", []):
         c.source = "pass  # skipped"
-client = NotebookClient(nb, timeout=600, kernel_name="python3", cwd="/work/main/chapters")
+client = NotebookClient(nb, timeout=600, kernel_name="python3", cwd=str(ROOT / "chapters"))
 t0 = time.perf_counter()
 with client.setup_kernel():
     for i, c in enumerate(nb.cells):
