@@ -66,7 +66,10 @@ have the covariance
 \end{aligned}
 ```
 
-so the long-window count covariance is the zero-frequency cross-spectrum. We will predict all three.
+with $\mathrm{sinc}\,x = \sin x / x$ (the triangle $1 - |\tau|/T$ and its transform
+$T\,\mathrm{sinc}^2(\pi f T)$ are the Fejer kernel), so the long-window count covariance is the
+zero-frequency cross-spectrum. We will predict all three. Below, $A^{-H}$ is the inverse of the conjugate
+transpose of $A$.
 
 ## The Hawkes process: correlations from connectivity, exactly
 
@@ -86,7 +89,9 @@ expectations gives the stationary rates $r = (I - W)^{-1} b$, which exist when t
 $W$ is below 1 (each spike causes fewer than one further spike on average). For the fluctuations,
 write each train as its own Poisson noise plus the filtered input,
 $y_i = \xi_i + \sum_j G_{ij} * y_j$, where the innovations $\xi_i$ are uncorrelated with spectrum $r_i$.
-In the Fourier domain $y = \xi + \hat G(f)\, y$, so $y = (I - \hat G)^{-1}\xi$ and
+(The innovation $\xi_i = y_i - \lambda_i$ is the spike train minus its conditional rate; its
+increments are uncorrelated with everything before them, which makes it white.) In the Fourier domain
+$y = \xi + \hat G(f)\, y$, so $y = (I - \hat G)^{-1}\xi$ and
 
 ```{math}
 :label: eq-ch08-hawkes-spectrum
@@ -97,7 +102,9 @@ D &= \mathrm{diag}(r), \qquad \hat G(f) = W\,\frac{e^{-2\pi i f d}}{1 + 2\pi i f
 ```
 
 For the Hawkes process this is not an approximation: the intensity is linear in the past spikes, and
-{eq}`eq-ch08-hawkes-spectrum` is exact {cite:p}`hawkes1971,hawkes1974`. Expanding
+{eq}`eq-ch08-hawkes-spectrum` is exact {cite:p}`hawkes1971`; the condition on the spectral radius is
+that of a branching process in which every spike has on average fewer than one offspring
+{cite:p}`hawkes1974`. Expanding
 $(I - \hat G)^{-1} = I + \hat G + \hat G^2 + \dots$ shows where the correlation of a pair comes from:
 $\hat G D$ is a direct connection, $\hat G D \hat G^H$ a shared input, $\hat G^2 D$ a chain of two
 connections, and so on {cite:p}`pernice2011`.
@@ -214,9 +221,12 @@ C(f) = \bigl(I - K(f)\bigr)^{-1}\, \mathrm{diag}\bigl(S_i(f)\bigr)\, \bigl(I - K
 
 A presynaptic rate changes not only the mean input but also its variance: in the diffusion approximation
 of chapter 7, $\sigma_i^2 = \frac{\tau_m}{2}\sum_j J_{ij}^2 r_j + \dots$, so a rate modulation
-$\delta r_j$ modulates $\sigma_i^2$ by $\frac{\tau_m}{2}J_{ij}^2\,\delta r_j$. With the susceptibility
-$\chi^{\sigma^2}_i(f)$ to a modulated variance (chapter 6; `snnlib.susceptibility(...,
-channel="sigma2")`), the coupling gains a term of second order in the weight {cite:p}`richardson2007`:
+$\delta r_j$ modulates $\sigma_i^2$ by $\frac{\tau_m}{2}J_{ij}^2\,\delta r_j$. Its effect on the rate is the
+susceptibility $\chi^{\sigma^2}_i(f)$ to a modulated variance, computed by the same threshold integration
+as chapter 6's $\chi$ with a different source term {cite:p}`richardson2007` (`snnlib.susceptibility(...,
+channel="sigma2")`, Hz/mV$^2$; at $f = 0$ it is the slope $dr_0/d\sigma^2$, and for the LIF it tends to
+$r_0/\sigma^2$ at high frequency {cite:p}`lindner2001`). The coupling then gains a term of second order in
+the weight {cite:p}`brunel1999`:
 
 ```{math}
 :label: eq-ch08-variance
@@ -386,6 +396,15 @@ assert abs(slope - 1.0) < 4 * se_slope
 """)
 
 code(r"""
+pos, neg = wm > 0, wm < 0                # j -> i excitatory / inhibitory
+kinds = {"reciprocal E-E": pos & pos.T, "reciprocal I-I": neg & neg.T,
+         "one-way excitatory": pos & ~pos.T & ~neg.T,
+         "one-way inhibitory": neg & ~neg.T & ~pos.T,
+         "unconnected": ~(pos | neg) & ~(pos | neg).T}
+for kind, m in kinds.items():
+    m = m & off
+    print(f"{kind:20s} {m.sum():6d} ordered pairs, median theory "
+          f"{np.median(pred_cov[m]):+.3f} Hz")
 edges = np.quantile(x, np.linspace(0.0, 1.0, 21))
 which = np.clip(np.searchsorted(edges, x) - 1, 0, 19)
 bx = np.array([x[which == k].mean() for k in range(20)])
@@ -403,9 +422,11 @@ plt.show()
             "the network, measured in 200 s against linear response theory (grey dots). "
             "The open circles average the measured values over twentieths of the pairs "
             "sorted by their predicted value: they lie on the identity (dashed). The "
-            "clusters are the classes of pairs: inhibitory connections (left), "
-            "unconnected pairs (around 0.02 Hz) and excitatory connections (around "
-            "0.1 Hz). The vertical spread of the dots is the statistical error of one "
+            "clusters are kinds of pairs (medians of the theory, printed above): "
+            "reciprocal I-I connections (-0.50 Hz), one-way inhibitory connections "
+            "(-0.25 Hz), unconnected pairs (+0.02 Hz), one-way excitatory connections "
+            "(+0.10 Hz) and reciprocal E-E connections (+0.18 Hz); pairs connected "
+            "both ways with opposite signs lie in between. The vertical spread of the dots is the statistical error of one "
             "pair's estimate.", name="fig-ch08-scatter",
      alt="Scatter of measured against predicted count covariance for all ordered pairs: a broad grey "
          "cloud around the diagonal, with open circles for the means of twenty bins of predicted "
@@ -581,7 +602,8 @@ for name, (g, eta) in points.items():
     ax_m.annotate(name, (g, eta), fontsize=7, xytext=(0, -13),
                   textcoords="offset points", ha="center")
 ax_m.plot([], [], "s", mfc="none", mec="k", label="simulated (right)")
-label(ax_m, r"relative inhibition $g$", r"external drive $\eta$")
+label(ax_m, r"relative inhibition $g$",
+      r"external drive $\eta = \nu_{ext}/\nu_{thr}$")
 ax_m.set_xlim(2.5, 8.7)
 ax_m.set_ylim(0.2, 4.3)
 ax_m.legend(fontsize="small", loc="upper center", ncol=3,
@@ -603,13 +625,14 @@ plt.show()
 """, caption="Left: linear stability of model A's asynchronous state on a grid of $g$ "
             "and $\\eta$ ({eq}`eq-ch08-loop`, mean and variance channels): unstable "
             "where excitation dominates ($g = 3$) and where strong drive meets strong "
-            "inhibition; squares mark the four simulated networks (the slow state, "
+            "inhibition (the rows at $\\eta \\le 1$ are nearly silent, a rate near 0, "
+            "and stable in that trivial sense); squares mark the four simulated networks (the slow state, "
             "$g = 4.5$, $\\eta = 0.9$, lies in a narrow unstable region between grid "
             "points). Right: their "
             "population-rate spectra (12,500 neurons, 1 s, Welch segments of 200 ms), "
             "with the predicted frequencies of the growing modes as vertical lines "
             "(same line styles). The two fast states peak at 185 and 180 Hz against "
-            "188 Hz predicted; the slow state at 20 Hz against 29 Hz; the asynchronous "
+            "188 Hz predicted (their harmonics show near 360 Hz); the slow state at 20 Hz against 29 Hz; the asynchronous "
             "state shows a broad resonance near 100-150 Hz, far above its linear-theory "
             "spectrum $S/(N|1 - L|^2)$ (thick grey).", name="fig-ch08-stability",
      alt="Left: a grid over relative inhibition g from 3 to 8 and drive eta from 0.5 to 4, with grey dots "
@@ -782,8 +805,10 @@ the phase by a further $\pi$: $2\pi f d + |\arg\chi(f)| \approx \pi$. Without th
 gives $f^* = 1/(2d)$; with it $f^*$ lies somewhat lower, between $1/(4d)$ and $1/(2d)$, and it falls
 roughly as $1/d$ (the library's tests check this range at $d = 1.5$ and 3 ms):
 
+At $d = 1$ ms the state is stable (`freq` is NaN there); from 1.5 ms on:
+
 ~~~python
-ds = np.linspace(1.0, 5.0, 9)
+ds = np.linspace(1.5, 5.0, 8)
 f = [snnlib.network.brunel_stability(6.0, 4.0, delay=d).freq for d in ds]
 plt.plot(ds, f, "ko-"); plt.plot(ds, 1000 / (2 * ds), "k--")
 ~~~
