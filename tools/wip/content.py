@@ -245,9 +245,11 @@ below shows both theories). The functions below take `variance=True` to include 
 
 The Hawkes process is the special case of a unit whose rate responds instantaneously and linearly,
 $\chi_i\tau_m J_{ij} \to W_{ij}/(1 + 2\pi i f\tau)$, and whose own fluctuations are Poisson,
-$S_i = r_i$. For integrate-and-fire neurons three approximations enter: the response is linear (weak
-coupling), the input fluctuations are Gaussian (many small synapses, the diffusion approximation of
-chapter 7), and the working point is the mean-field one. `snnlib.predict_cross_spectrum`,
+$S_i = r_i$. For integrate-and-fire neurons four approximations enter: the response is linear (weak
+coupling); the input fluctuations are Gaussian (many small synapses, the diffusion approximation of
+chapter 7); the working point is the mean-field one; and each neuron's own fluctuations $y_i^0$ are
+independent of the others', with the spectrum of a neuron driven by white noise of the full $\sigma_i$,
+although part of that noise is the network's own spikes. `snnlib.predict_cross_spectrum`,
 `predict_cross_covariance` (the correlograms, averaged over lag bins as a measured correlogram is) and
 `predict_count_covariance` (windows of any length) implement {eq}`eq-ch08-lrt-spectrum`; the tests of the
 library check them against the same formulas built by hand and against direct quadrature.
@@ -584,6 +586,8 @@ bin_hz = spectra["AI"].freqs[1]                   # 5 Hz: 200-ms segments
 for name in ("SI fast", "SI fast, g = 8"):
     ps = spectra[name]
     peak = ps.freqs[2 + np.argmax(ps.power[2:])]
+    print(f"{name}: |{peak:.1f} - {predicted[name]:.1f}| Hz, bins of "
+          f"{bin_hz:g} Hz")
     assert abs(peak - predicted[name]) <= 2 * bin_hz   # within two bins
 """)
 
