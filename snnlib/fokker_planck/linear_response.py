@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .._core.validation import check_array, check_memory
+from .._core.validation import check_array, check_choice, check_memory
 from ..units import MS_PER_S
 from .grid import aligned_grid, check_threshold_args, midpoint_drift, phi1, phi2, romberg, threshold_integrate
 from .stationary import stationary
@@ -398,8 +398,6 @@ def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None, channel="mu")
     >>> [round(float(c.real * 9.0 / r0), 3) for c in chi2]   # -> r0 / sigma^2
     [1.064, 1.002]
     """
-    from .._core.validation import check_choice
-
     channel = check_choice(channel, "channel", ("mu", "sigma2"))
     chi, _, _ = _response(model, mu, sigma, freqs, v_lb, dv, channel)
     return chi[()] if chi.ndim == 0 else chi

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._core.validation import check_array, check_bool, check_int, check_memory, check_positive
+from .._core.validation import check_array, check_bool, check_int, check_memory, check_positive, check_work
 from ..fokker_planck import spike_spectrum, susceptibility
 from ..units import MS_PER_S
 from .mean_field import mean_field
@@ -446,8 +446,6 @@ def predict_cross_covariance(network, lags, *, bin_width: float = 1.0, f_max=Non
     fm = 8.0 / (delta / MS_PER_S) if f_max is None else check_positive(f_max, "f_max", unit="Hz")
     span = (np.max(np.abs(s)) + 200.0) / MS_PER_S
     n_f = int(np.ceil(fm * 2.0 * span)) + 1
-    from .._core.validation import check_work
-
     check_work(float(n_f) * net.n_neurons ** 3, "f_max", what="the work of the inverse transform "
                "(frequencies x n_neurons^3)", hint="raise bin_width or lower f_max")
     f = np.linspace(0.0, fm, n_f)

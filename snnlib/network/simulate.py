@@ -28,9 +28,11 @@ its external Poisson input from a second stream.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -436,12 +438,19 @@ _FLAG_POISSON = 8   # Poisson: the uniform fell in a guide cell that needs a sea
 _GUIDE_SHIFT = np.uint64(64 - int(math.log2(POISSON_GUIDE)))
 
 
+#: Hash of this file as imported. The driver's cached machine code holds the kernel it calls, whose
+#: source is here: closing over this hash, the cached driver is found only by a process that runs
+#: the same source (a process that imported an older version and saves its driver after the file
+#: was edited cannot leave a driver with an older kernel under the new source's key).
+_FILE_STAMP = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
 @functools.lru_cache(maxsize=None)
 def network_kernel(eif: bool, noise: bool, poisson: bool, synaptic: bool, record: bool, bridge: bool = True):
     """The kernel for one combination of features (closure constants; built once per process and
     cached on disk per combination, keyed also by the inlined sources' stamp)."""
     return _make_kernel(bool(eif), bool(noise), bool(poisson), bool(synaptic), bool(record), bool(bridge),
-                        SOURCE_STAMP)
+                        SOURCE_STAMP + _FILE_STAMP)
 
 
 def _jit_with_globals(fn, names: dict, **options):
@@ -698,7 +707,7 @@ def _deliver_kernel(stamp):
 def network_span(eif: bool, noise: bool, poisson: bool, synaptic: bool, record: bool, bridge: bool = True):
     """The driver of a span of chunks for one combination of features (see :func:`_make_span`)."""
     features = (bool(eif), bool(noise), bool(poisson), bool(synaptic), bool(record), bool(bridge))
-    return _make_span(network_kernel(*features), features, SOURCE_STAMP)
+    return _make_span(network_kernel(*features), features, SOURCE_STAMP + _FILE_STAMP)
 
 
 def _make_span(run, features, stamp):
