@@ -428,10 +428,10 @@ def predict_population_spectrum(network, freqs, *, variance: bool = False) -> Po
     --------
     >>> import numpy as np, snnlib
     >>> net = snnlib.brunel_network(5.0, 2.0, seed=1)                 # 12,500 neurons
-    >>> ps = snnlib.predict_population_spectrum(net, [2000.0])
-    >>> r_over_n = 37.95 / 12_500                                   # Hz: independent neurons
-    >>> bool(0.3 < ps.pooled[0] / r_over_n < 3.0)                 # of order r / N at 2 kHz
-    True
+    >>> ps = snnlib.predict_population_spectrum(net, [0.0, 130.0], variance=True)
+    >>> r_over_n = 37.95 / 12_500                     # Hz: N independent neurons
+    >>> np.round(ps.pooled / r_over_n, -1)            # resonance near 130 Hz
+    array([  30., 1190.])
     """
     net = _check_network(network, dense=False)
     f = _check_freqs(freqs)
