@@ -40,7 +40,7 @@ from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResul
                       hawkes_rates, mean_field, predict_count_covariance, predict_cross_covariance,
                       predict_cross_spectrum, rate_transfer, simulate_hawkes, simulate_network, BrunelStability,
                       WorkingPoint, brunel_instability_lines, brunel_stability, coupling_kernel, covariance_motifs,
-                      weight_matrix, working_point)
+                      weight_matrix, working_point, PopulationSpectra, predict_population_spectrum)
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
@@ -69,7 +69,7 @@ __all__ = [
     "hawkes_covariance_density",
     # linear response theory of network correlations
     "predict_cross_spectrum", "predict_cross_covariance", "predict_count_covariance", "covariance_motifs",
-    "coupling_kernel", "weight_matrix", "working_point", "WorkingPoint", "brunel_stability",
+    "predict_population_spectrum", "PopulationSpectra", "coupling_kernel", "weight_matrix", "working_point", "WorkingPoint", "brunel_stability",
     "brunel_instability_lines", "BrunelStability",
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",

@@ -14,7 +14,8 @@
   covariance densities): correlations from connectivity in their simplest form;
 * :mod:`~snnlib.network.linear_response`: the same for integrate-and-fire networks, by linear
   response theory around the mean-field state (:func:`predict_cross_spectrum`,
-  :func:`predict_cross_covariance`, :func:`predict_count_covariance`, :func:`covariance_motifs`);
+  :func:`predict_cross_covariance`, :func:`predict_count_covariance`, :func:`covariance_motifs`, and for networks of any
+  size the spectra of the population activities, :func:`predict_population_spectrum`);
 * :mod:`~snnlib.network.stability`: where the asynchronous state of Brunel's model A loses
   stability (:func:`brunel_stability`, :func:`brunel_instability_lines`).
 """
@@ -26,7 +27,8 @@ from .simulate import NetworkResult, simulate_network
 from .hawkes import (HawkesResult, hawkes_count_covariance, hawkes_covariance_density, hawkes_cross_spectrum,
                      hawkes_rates, simulate_hawkes)
 from .linear_response import (WorkingPoint, coupling_kernel, covariance_motifs, predict_count_covariance,
-                              predict_cross_covariance, predict_cross_spectrum, weight_matrix, working_point)
+                              predict_cross_covariance, predict_cross_spectrum, weight_matrix, working_point,
+                              PopulationSpectra, predict_population_spectrum)
 from .stability import BrunelStability, brunel_instability_lines, brunel_stability
 
 __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL_LIF", "Network", "Population",
@@ -34,5 +36,6 @@ __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL
            "brunel_mean_field", "rate_transfer", "HawkesResult", "simulate_hawkes", "hawkes_rates",
            "hawkes_count_covariance", "hawkes_cross_spectrum", "hawkes_covariance_density", "WorkingPoint",
            "weight_matrix", "working_point", "coupling_kernel", "predict_cross_spectrum", "predict_cross_covariance",
-           "predict_count_covariance", "covariance_motifs", "BrunelStability", "brunel_stability",
+           "predict_count_covariance", "covariance_motifs", "PopulationSpectra", "predict_population_spectrum",
+           "BrunelStability", "brunel_stability",
            "brunel_instability_lines"]

@@ -89,6 +89,12 @@ _BYTES_PER_SPECTRUM_BIN = 8
 #: correlation, covariance, lags and temporaries: eight 8-byte values).
 _BYTES_PER_LAG_BIN = 64
 
+#: Bin edges are snapped: a time (or lag) within ``EDGE_SNAP`` bin widths below an edge counts as on
+#: it, in the bin above. Spike times on a simulation grid, ``k * dt`` in floating point, are then
+#: binned as exact arithmetic would bin them: without the snap, 4 % of a network's spikes binned at
+#: ``dt = 0.1`` ms land one bin early, which adds a spurious high-frequency part to pooled spectra.
+EDGE_SNAP = 1e-9
+
 # ---------------------------------------------------------------------------
 # Jitted kernels
 # ---------------------------------------------------------------------------
@@ -99,14 +105,14 @@ def _bin_kernel(times, ids, first, bin_width, out):
 
     ``times`` (ms) and ``ids`` (int64) are the spikes, ``bin_width`` (ms) the bin width and
     ``out`` (rows, n_bins), int64 or float64, receives the counts: spike ``s`` of neuron
-    ``ids[s]`` goes to row ``ids[s] - first``, bin ``int(times[s] / bin_width)``. Spikes of
-    other neurons, and spikes beyond the last full bin, are ignored.
+    ``ids[s]`` goes to row ``ids[s] - first``, bin ``floor(times[s] / bin_width + EDGE_SNAP)``.
+    Spikes of other neurons, and spikes beyond the last full bin, are ignored.
     """
     n_rows, n_bins = out.shape
     for s in range(times.size):
         row = ids[s] - first
         if 0 <= row < n_rows:
-            b = int(times[s] / bin_width)
+            b = int(np.floor(times[s] / bin_width + EDGE_SNAP))
             if b < n_bins:
                 out[row, b] += 1
 
@@ -145,12 +151,13 @@ def _correlogram_pairs_kernel(times, offsets, pairs, bin_width, m, counts):
         start = k0
         for a in range(offsets[j], offsets[j + 1]):
             t0 = times[a]
-            while start < k1 and times[start] < t0 - half:
+            # the window is one bin wider on each side than the bins; idx decides
+            while start < k1 and times[start] < t0 - half - bin_width:
                 start += 1
             b = start
-            while b < k1 and times[b] < t0 + half:
+            while b < k1 and times[b] < t0 + half + bin_width:
                 if not (k == j and b == a):
-                    idx = int(np.floor((times[b] - t0 + half) / bin_width))
+                    idx = int(np.floor((times[b] - t0 + half) / bin_width + EDGE_SNAP))
                     if 0 <= idx < n_b:
                         counts[idx] += 1
                 b += 1
@@ -169,16 +176,15 @@ def _correlogram_population_kernel(times, ids, bin_width, m, counts):
     for a in range(n):
         t0 = times[a]
         # each unordered pair once: lag +d for (ids[b], ids[a]) and -d for (ids[a], ids[b]);
-        # bins cover [-half, half), so +d needs d < half and -d needs d <= half
+        # bins cover [-half, half) (edges snapped as in _bin_kernel); idx decides
         b = a + 1
-        while b < n and times[b] - t0 <= half:
+        while b < n and times[b] - t0 < half + bin_width:
             if ids[b] != ids[a]:
                 d = times[b] - t0
-                if d < half:
-                    idx = int(np.floor((d + half) / bin_width))
-                    if idx < n_b:
-                        counts[idx] += 1
-                idx = int(np.floor((half - d) / bin_width))
+                idx = int(np.floor((d + half) / bin_width + EDGE_SNAP))
+                if idx < n_b:
+                    counts[idx] += 1
+                idx = int(np.floor((half - d) / bin_width + EDGE_SNAP))
                 if 0 <= idx < n_b:
                     counts[idx] += 1
             b += 1
@@ -211,7 +217,7 @@ def _count_matrix(st: SpikeTrains, width: float, name: str, *, at_least: int = 1
 
 def _pooled_counts(times: np.ndarray, width: float, n_bins: int) -> np.ndarray:
     """Counts of the given spikes (ms) together in ``n_bins`` full bins of ``width`` (ms), int64."""
-    b = (times / width).astype(np.int64)
+    b = np.floor(times / width + EDGE_SNAP).astype(np.int64)
     return np.bincount(b[b < n_bins], minlength=n_bins)
 
 
@@ -768,7 +774,7 @@ def synchrony_index(spikes, spike_ids=None, *, bin_width: float, n_neurons: int 
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
     bin_width = check_positive(bin_width, "bin_width", unit="ms")
     n_bins = _n_bins(st.t_max, bin_width, "bin_width", at_least=2)
-    b = (st.spike_times / bin_width).astype(np.int64)
+    b = np.floor(st.spike_times / bin_width + EDGE_SNAP).astype(np.int64)
     keep = b < n_bins
     b, ids = b[keep], st.spike_ids[keep]
     pooled = np.bincount(b, minlength=n_bins) / st.n_neurons            # mean count over neurons

@@ -6,13 +6,16 @@ import math
 
 import numpy as np
 
+#: As snnlib.spikes.statistics.EDGE_SNAP: times within this many bin widths below an edge count as on it.
+EDGE_SNAP = 1e-9
+
 
 def bin_spikes(spike_times, spike_ids, n_neurons, t_max, bin_width):
     """Spike counts (n_neurons, n_bins) in full bins [b w, (b+1) w), one spike at a time."""
     n_bins = int(math.floor(t_max / bin_width * (1.0 + 1e-12)))
     counts = np.zeros((n_neurons, n_bins), dtype=np.int64)
     for t, i in zip(spike_times, spike_ids):
-        b = int(t // bin_width)
+        b = int(math.floor(t / bin_width + EDGE_SNAP))
         if b < n_bins:
             counts[i, b] += 1
     return counts
@@ -43,7 +46,7 @@ def cross_correlogram_counts(spike_times, spike_ids, pairs, bin_width, m):
                 if spike_ids[b] != k or a == b:
                     continue
                 lag = spike_times[b] - spike_times[a]
-                idx = int(math.floor(lag / bin_width + m + 0.5))
+                idx = int(math.floor(lag / bin_width + m + 0.5 + EDGE_SNAP))
                 if 0 <= idx < 2 * m + 1:
                     counts[idx] += 1
     return counts

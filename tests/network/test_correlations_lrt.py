@@ -270,3 +270,51 @@ def test_motif_parts_by_population_add_up():
     assert np.all(k[:, 80:] <= 0.0)
     assert m["shared via I"].min() >= -1e-15
     assert np.mean(m["chains via I"][~np.eye(100, dtype=bool)]) < 0.0
+
+
+def _regular_ei(j=0.4, g=4.5):
+    # every neuron of q has the same number of targets in p and every neuron of p the same number of
+    # inputs from q: circulant blocks, so that the population average of y = y0 + K y closes exactly
+    n_e, n_i = 40, 10
+    ee = np.zeros((n_e, n_e))
+    for s in (1, 3, 7, 12):
+        ee[np.arange(n_e), (np.arange(n_e) + s) % n_e] = j
+    ie = np.zeros((n_i, n_e))                                   # E -> I: 4 inputs, 1 target each
+    ie[np.repeat(np.arange(n_i), 4), np.arange(n_e)] = j
+    ei = np.zeros((n_e, n_i))                                   # I -> E: 2 inputs, 8 targets each
+    for s in (0, 3):
+        ei[np.arange(n_e), (np.arange(n_e) + s) % n_i] = -g * j
+    ii = np.zeros((n_i, n_i))
+    ii[np.arange(n_i), (np.arange(n_i) + 1) % n_i] = -g * j
+    net = snnlib.Network(seed=1)
+    net.add_population("E", LIF, n_e)
+    net.add_population("I", LIF, n_i)
+    for (post, pre), w in {("E", "E"): ee, ("I", "E"): ie, ("E", "I"): ei, ("I", "I"): ii}.items():
+        net.connect(pre, post, rule="weights", weights=w, delay=1.5)
+    net.add_white_noise(["E", "I"], mu=MU, sigma=SIGMA)
+    return net
+
+
+@pytest.mark.parametrize("variance", [False, True])
+def test_population_spectrum_is_the_average_of_the_full_theory_on_a_regular_graph(variance):
+    net = _regular_ei()
+    f = np.array([0.0, 3.0, 40.0, 170.0, 900.0])
+    full = snnlib.predict_cross_spectrum(net, f, variance=variance)
+    ps = snnlib.predict_population_spectrum(net, f, variance=variance)
+    groups = [np.arange(40), np.arange(40, 50)]
+    want = np.array([[full[:, a][:, :, b].mean(axis=(1, 2)) for b in groups] for a in groups])
+    np.testing.assert_allclose(ps.cross, np.moveaxis(want, 2, 0), rtol=1e-10, atol=0)
+    np.testing.assert_allclose(ps.pooled, full.mean(axis=(1, 2)).real, rtol=1e-10)
+    assert ps.names == ("E", "I")
+
+
+def test_population_spectrum_of_a_large_network_needs_no_dense_matrix():
+    net = snnlib.brunel_network(5.0, 2.0, n_exc=40_000, n_inh=10_000, epsilon=0.02, seed=1)
+    with pytest.raises(ValueError, match="network"):
+        snnlib.predict_cross_spectrum(net, [10.0])
+    ps = snnlib.predict_population_spectrum(net, [10.0, 3000.0])
+    assert ps.cross.shape == (2, 2, 2) and np.all(np.isfinite(ps.pooled))
+    with pytest.raises(TypeError, match="network"):
+        snnlib.predict_population_spectrum("net", [1.0])
+    with pytest.raises(ValueError, match="freqs"):
+        snnlib.predict_population_spectrum(net, [-1.0])

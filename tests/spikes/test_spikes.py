@@ -488,6 +488,51 @@ def test_exported_at_top_level():
 
 
 # --- population activity: spectrum and synchrony ---------------------------------------------------
+@pytest.mark.parametrize("dt, w", [(0.1, 0.1), (0.1, 0.2), (0.05, 0.15), (0.1, 1.0)])
+def test_times_on_a_simulation_grid_are_binned_as_exact_arithmetic_bins_them(dt, w):
+    # a simulation's spike times are k * dt in floating point; k * 0.1 / 0.1 < k for 6.5 % of k
+    per_bin = round(w / dt)
+    n_bins = 200_000 // per_bin
+    k = np.arange(n_bins * per_bin)
+    times = k * dt
+    want = np.bincount(k // per_bin)
+    t_max = n_bins * w
+    st = sp.SpikeTrains(times, np.zeros(k.size, np.int64), 1, t_max)
+    np.testing.assert_array_equal(sp.bin_spikes(st, bin_width=w).counts[0], want)
+    # lags j * dt of pairs (j, 0): exact bin m + floor((2 j + per_bin) / (2 per_bin)), edges up
+    m = 3
+    j = np.arange(-m * per_bin, m * per_bin)
+    t0 = 1000.0 * dt                                # a grid time away from 0
+    times = np.concatenate([[t0], t0 + j * dt])
+    ids = np.arange(j.size + 1)
+    few = sp.SpikeTrains(times, ids, j.size + 1, 2 * t0)
+    want_lag = m + (2 * j + per_bin) // (2 * per_bin)
+    pairs = [(i, 0) for i in range(1, j.size + 1)]
+    for i, b in zip(range(1, j.size + 1), want_lag):
+        cc = sp.cross_correlogram(few, pairs=[(i, 0)], bin_width=w, max_lag=m * w)
+        ref = naive.cross_correlogram_counts(times, ids, [(i, 0)], w, m)
+        assert cc.counts[b] == 1 and cc.counts.sum() == 1
+        np.testing.assert_array_equal(cc.counts, ref)
+    assert len(pairs) == j.size
+
+
+def test_pooled_spectrum_of_independent_grid_trains_is_flat_at_high_frequency():
+    # independent Poisson trains on a 0.1-ms grid, binned at the grid step: S_A -> r / N
+    rng = np.random.default_rng(3)
+    n, steps, p = 200, 200_000, 0.002                    # 20 Hz in 0.1-ms steps, 20 s
+    hit = rng.random((n, steps)) < p
+    ids, k = np.nonzero(hit)
+    order = np.argsort(k, kind="stable")
+    st = sp.SpikeTrains(k[order] * 0.1, ids[order].astype(np.int64), n, steps * 0.1)
+    ps = sp.population_spectrum(st, dt=0.1, segment_length=100.0, window="boxcar")
+    band = ps.freqs > 2000.0
+    r = st.spike_times.size / n / 20.0
+    vals = ps.power[band] / (r / n)       # a Bernoulli train on the grid: r (1 - p) / N
+    target = 1.0 - p
+    se = 1.0 / math.sqrt(ps.n_averaged * vals.size)
+    assert abs(vals.mean() - target) < 4 * se
+
+
 def test_population_spectrum_of_independent_and_identical_trains():
     from snnlib.spikes import poisson_spike_train, population_spectrum, power_spectrum
 
