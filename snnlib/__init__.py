@@ -46,7 +46,7 @@ from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, Power
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
                      gamma_spike_train, isi, poisson_spike_train, population_rate, population_spectrum,
                      power_spectrum, spike_count_correlation, synchrony_index, mean_count_correlation,
-                     MeanCorrelation)
+                     MeanCorrelation, CountCovariance, count_covariance)
 
 __version__ = "0.1.0"
 
@@ -75,6 +75,6 @@ __all__ = [
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
     "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
-    "mean_count_correlation", "MeanCorrelation", "poisson_spike_train",
+    "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance", "poisson_spike_train",
     "gamma_spike_train",
 ]

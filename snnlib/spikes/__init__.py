@@ -11,10 +11,10 @@
 Every statistic accepts a :class:`SpikeTrains`, the result of a simulation, or raw arrays.
 """
 
-from .containers import (BinnedSpikes, Correlogram, FanoCurve, MeanCorrelation, PopulationRate, PowerSpectrum,
+from .containers import (BinnedSpikes, CountCovariance, Correlogram, FanoCurve, MeanCorrelation, PopulationRate, PowerSpectrum,
                          SpikeTrains)
 from .generators import gamma_spike_train, poisson_spike_train
-from .statistics import (bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
+from .statistics import (bin_spikes, count_covariance, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
                          isi, mean_count_correlation, population_rate, population_spectrum, power_spectrum,
                          spike_count_correlation, synchrony_index)
 
@@ -22,6 +22,6 @@ __all__ = [
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
     "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
-    "mean_count_correlation", "MeanCorrelation",
+    "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance",
     "poisson_spike_train", "gamma_spike_train",
 ]

@@ -20,7 +20,7 @@ from .._core.validation import check_array, check_int, check_memory, check_posit
 from ..units import MS_PER_S
 
 __all__ = ["SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
-           "MeanCorrelation"]
+           "MeanCorrelation", "CountCovariance"]
 
 #: Relative tolerance of "a whole number of bins": ``t_max = 1000`` ms in bins of 0.1 ms is
 #: 9999.999999999998 bins in floating point, but means 10000 bins. Round-off of such a ratio is
@@ -369,3 +369,74 @@ def whole_bins(t_max: float, bin_width: float) -> int:
     """
     x = t_max / bin_width * (1.0 + _BIN_RTOL)
     return int(np.floor(x)) if x < _MAX_BINS else _MAX_BINS
+
+
+class CountCovariance(NamedTuple):
+    """Spike-count covariances per unit time with their block estimates (the result of
+    ``count_covariance``).
+
+    Parameters
+    ----------
+    covariance : ndarray, shape (n_neurons, n_neurons)
+        :math:`\\mathrm{Cov}(N_i(T), N_j(T))/T` (Hz), the mean of the block estimates.
+    blocks : ndarray, shape (n_blocks, n_neurons, n_neurons)
+        The same from each of ``n_blocks`` contiguous blocks of windows (Hz).
+    window : float
+        Counting window :math:`T` (ms).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cc = CountCovariance(np.eye(2), np.stack([np.eye(2)] * 4), 100.0)
+    >>> cc.pair_mean([(0, 0), (1, 1)])
+    (1.0, 0.0)
+    """
+
+    covariance: np.ndarray
+    blocks: np.ndarray
+    window: float
+
+    def pair_mean(self, pairs) -> tuple:
+        """Mean covariance (Hz) over ``pairs`` and its standard error from the spread of the blocks.
+
+        Parameters
+        ----------
+        pairs : array_like of int, shape (n_pairs, 2)
+            Neuron indices ``(i, j)``.
+
+        Returns
+        -------
+        (float, float)
+            The mean over the pairs of the covariance, and its standard error
+            :math:`s_B/\\sqrt{B}` (:math:`s_B`: the standard deviation of the block means): blocks
+            longer than the correlation time of the counts are independent, so this error holds
+            whatever the pairs share.
+        """
+        from .._core.validation import check_array
+
+        n = self.covariance.shape[0]
+        p = check_array(pairs, "pairs", ndim=2, dtype=np.int64, low=0, high=n - 1)
+        if p.shape[1] != 2 or p.shape[0] == 0:
+            raise ValueError(f"pairs must have shape (n_pairs, 2) with n_pairs >= 1, got {p.shape}")
+        per_block = self.blocks[:, p[:, 0], p[:, 1]].mean(axis=1)
+        n_b = per_block.size
+        return float(per_block.mean()), float(per_block.std(ddof=1) / np.sqrt(n_b))
+
+    def split_half(self) -> tuple:
+        """How well the record determines each pair's covariance: the split-half reliability.
+
+        Returns
+        -------
+        (float, float)
+            ``r``: the correlation, over all distinct pairs ``i < j``, of the covariances
+            estimated from the first and from the second half of the blocks; and the
+            Spearman-Brown reliability of the whole record, :math:`2r/(1 + r)` (Spearman 1910;
+            Brown 1910): the largest :math:`R^2` that any theory, even an exact one, can reach
+            against these measured covariances.
+        """
+        n_b = self.blocks.shape[0]
+        upper = np.triu_indices(self.covariance.shape[0], 1)
+        first = self.blocks[: n_b // 2].mean(axis=0)[upper]
+        second = self.blocks[n_b - n_b // 2:].mean(axis=0)[upper]
+        r = float(np.corrcoef(first, second)[0, 1])
+        return r, 2.0 * r / (1.0 + r)

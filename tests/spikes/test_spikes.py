@@ -605,3 +605,54 @@ def test_mean_count_correlation_and_its_jackknife_error():
         mean_count_correlation(st, window=50.0, neurons=[3])
     with pytest.raises(ValueError, match="blocks must be an integer >= 2"):
         mean_count_correlation(st, window=50.0, blocks=1)
+
+
+def test_count_covariance_is_the_block_average_of_sample_covariances_by_hand():
+    st = sp.poisson_spike_train(30.0, 4_000.0, n_trains=3, seed=6)
+    cc = sp.count_covariance(st, window=100.0, blocks=4)
+    counts = naive.bin_spikes(st.spike_times, st.spike_ids, 3, st.t_max, 100.0).astype(float)
+    for b in range(4):
+        x = counts[:, 10 * b:10 * (b + 1)]
+        for i in range(3):
+            for j in range(3):
+                xi, xj = x[i] - x[i].mean(), x[j] - x[j].mean()
+                assert cc.blocks[b, i, j] == pytest.approx(float(np.sum(xi * xj)) / 9 / 0.1, rel=1e-12)
+    np.testing.assert_allclose(cc.covariance, cc.blocks.mean(axis=0))
+    m, se = cc.pair_mean([(0, 1), (2, 1)])
+    per = cc.blocks[:, [0, 2], [1, 1]].mean(axis=1)
+    assert m == pytest.approx(per.mean()) and se == pytest.approx(per.std(ddof=1) / 2.0)
+
+
+def test_count_covariance_of_poisson_and_shared_input_within_errors():
+    # Poisson: Cov(N_i, N_j)/T = r delta_ij; a copy process with shared fraction c: c r off the diagonal
+    rate, n, t_max = 20.0, 40, 200_000.0
+    cc = sp.count_covariance(sp.poisson_spike_train(rate, t_max, n_trains=n, seed=2), window=100.0)
+    m, se = cc.pair_mean([(i, i) for i in range(n)])
+    assert abs(m - rate) < 4 * se
+    off = [(i, j) for i in range(n) for j in range(n) if i != j]
+    m, se = cc.pair_mean(off)
+    assert abs(m) < 4 * se
+    r_half, ceiling = cc.split_half()          # nothing to find: the halves are uncorrelated
+    assert abs(r_half) < 4 / math.sqrt(n * (n - 1) / 2) and ceiling == pytest.approx(2 * r_half / (1 + r_half))
+    mother = sp.poisson_spike_train(rate / 0.2, t_max, n_trains=1, seed=3).spike_times
+    rng = np.random.default_rng(4)
+    trains = [np.sort(mother[rng.random(mother.size) < 0.2]) for _ in range(6)]
+    st = sp.SpikeTrains.from_trains(trains, t_max=t_max)
+    cc = sp.count_covariance(st, window=100.0)
+    m, se = cc.pair_mean([(i, j) for i in range(6) for j in range(6) if i != j])
+    assert abs(m - 0.2 * rate) < 4 * se        # shared spikes: p^2 (r / p) = p r
+
+
+def test_count_covariance_bad_input():
+    st = sp.poisson_spike_train(20.0, 1_000.0, n_trains=2, seed=1)
+    with pytest.raises(ValueError, match="blocks"):
+        sp.count_covariance(st, window=10.0, blocks=1)
+    with pytest.raises(ValueError, match="window"):
+        sp.count_covariance(st, window=100.0, blocks=10)      # 10 windows < 2 x 10
+    with pytest.raises(ValueError, match="window"):
+        sp.count_covariance(st, window=-1.0)
+    cc = sp.count_covariance(st, window=10.0)
+    with pytest.raises(ValueError, match="pairs"):
+        cc.pair_mean([(0, 5)])
+    with pytest.raises(ValueError, match="pairs"):
+        cc.pair_mean([0, 1])
