@@ -50,6 +50,12 @@ class RateResponse(NamedTuple):
         from the scatter of ``n_blocks`` independent blocks.
     n_blocks : int
         Number of independent blocks behind ``se``.
+
+    Examples
+    --------
+    >>> est = RateResponse(np.array([10.0]), np.array([2.0 - 1.0j]), np.array([0.5]), 10)
+    >>> est.z_scores(np.array([2.0 + 0.0j]))          # |(-1j)| / 0.5
+    array([2.])
     """
 
     freqs: np.ndarray
