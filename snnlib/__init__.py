@@ -32,8 +32,10 @@ from .models import EIF, LIF, IFModel, IntegrateAndFire
 from .neuron import (DeterministicRun, PopulationResult, eif_fi_curve, langevin_noise, lif_fi_curve, lif_isi,
                      lif_trajectory, rheobase, simulate_deterministic, simulate_population)
 # -- Fokker-Planck theory: Siegert, stationary state, linear response, time-dependent density --
-from .fokker_planck import (DensityEvolution, StationaryState, lif_cv, shared_input_correlation, siegert_rate,
-                            solve_density, spike_spectrum, stationary, susceptibility)
+from .fokker_planck import (DensityEvolution, StationaryState, crossover_frequency, lif_cv,
+                            lif_spectrum_closed_form, lif_susceptibility_closed_form, mean_input_for_rate,
+                            shared_input_correlation, siegert_rate, solve_density, spike_spectrum, stationary,
+                            susceptibility, susceptibility_asymptote, synaptic_kernel)
 # -- recurrent networks --
 from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResult, brunel_mean_field,
                       brunel_network, hawkes_count_covariance, hawkes_covariance_density, hawkes_cross_spectrum,
@@ -46,7 +48,8 @@ from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, Power
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
                      gamma_spike_train, isi, poisson_spike_train, population_rate, population_spectrum,
                      power_spectrum, spike_count_correlation, synchrony_index, mean_count_correlation,
-                     MeanCorrelation, CountCovariance, count_covariance)
+                     MeanCorrelation, CountCovariance, count_covariance, RateResponse, lock_in_response,
+                     reverse_correlation, sinusoidal_input, white_noise_input)
 
 __version__ = "0.1.0"
 
@@ -61,6 +64,9 @@ __all__ = [
     # Fokker-Planck theory
     "siegert_rate", "lif_cv", "StationaryState", "stationary", "susceptibility", "spike_spectrum",
     "DensityEvolution", "solve_density", "shared_input_correlation",
+    # linear response: closed forms, asymptotes, transfer through a synapse
+    "lif_susceptibility_closed_form", "lif_spectrum_closed_form", "susceptibility_asymptote",
+    "crossover_frequency", "mean_input_for_rate", "synaptic_kernel",
     # recurrent networks
     "Network", "NetworkResult", "brunel_network", "simulate_network", "BRUNEL_LIF", "MeanField", "mean_field",
     "brunel_mean_field", "rate_transfer",
@@ -77,4 +83,6 @@ __all__ = [
     "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
     "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance", "poisson_spike_train",
     "gamma_spike_train",
+    # the susceptibility measured from spikes
+    "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",
 ]

@@ -6,16 +6,19 @@
   population rate, the power spectrum of spike trains (:func:`power_spectrum`, an estimate, not to
   be confused with the Fokker-Planck theory :func:`spike_spectrum <snnlib.fokker_planck.linear_response.spike_spectrum>`), cross-correlograms and
   spike-count correlations;
+* :mod:`~snnlib.spikes.response`: the susceptibility *measured* from spikes, by sinusoidal
+  modulation (lock-in) or white-noise reverse correlation, and the inputs that drive them;
 * :mod:`~snnlib.spikes.generators`: Poisson (homogeneous and inhomogeneous) and Gamma renewal trains.
 
 Every statistic accepts a :class:`SpikeTrains`, the result of a simulation, or raw arrays.
 """
 
-from .containers import (BinnedSpikes, CountCovariance, Correlogram, FanoCurve, MeanCorrelation, PopulationRate, PowerSpectrum,
-                         SpikeTrains)
+from .containers import (BinnedSpikes, CountCovariance, Correlogram, FanoCurve, MeanCorrelation, PopulationRate,
+                         PowerSpectrum, SpikeTrains)
 from .generators import gamma_spike_train, poisson_spike_train
-from .statistics import (bin_spikes, count_covariance, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
-                         isi, mean_count_correlation, population_rate, population_spectrum, power_spectrum,
+from .response import RateResponse, lock_in_response, reverse_correlation, sinusoidal_input, white_noise_input
+from .statistics import (bin_spikes, count_covariance, cross_correlogram, cv_isi, fano_factor, fano_factor_curve,
+                         firing_rates, isi, mean_count_correlation, population_rate, population_spectrum, power_spectrum,
                          spike_count_correlation, synchrony_index)
 
 __all__ = [
@@ -24,4 +27,5 @@ __all__ = [
     "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
     "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance",
     "poisson_spike_train", "gamma_spike_train",
+    "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",
 ]

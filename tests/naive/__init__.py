@@ -16,7 +16,8 @@ from .fokker_planck import (siegert_rate, lif_cv, fp_stationary_threshold_integr
 from .ml import (train_perceptron, mlp_loss_and_grad, train_mlp)  # noqa: F401
 from .neuron import (lif_trajectory_with_threshold, eif_isi, simulate_deterministic, langevin_noise,
                      simulate_population)  # noqa: F401
-from .spikes import (bin_spikes, isi, cross_correlogram_counts, lag_overlap, periodogram, pearson)  # noqa: F401
+from .spikes import (bin_spikes, isi, cross_correlogram_counts, lag_overlap, periodogram, pearson,
+                     lock_in)  # noqa: F401
 from .network import network_from_scratch  # noqa: F401
 from .hawkes import hawkes_count_covariance_by_series, hawkes_intensity  # noqa: F401
 from .hawkes import simulate_hawkes as simulate_hawkes_naive  # noqa: F401

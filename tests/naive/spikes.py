@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cmath
 import math
 
 import numpy as np
@@ -145,3 +146,17 @@ def cv(intervals):
         return math.nan
     var = sum((x - mean) ** 2 for x in intervals) / (n - 1)
     return math.sqrt(var) / mean
+
+
+def lock_in(times, ids, n_neurons, freqs, amplitude, t_start, t_max, delay):
+    """Lock-in estimate of chi (a plain loop over spikes): 2 / (amplitude N T) sum_k
+    exp(-2 pi i f (t_k - delay)), over the spikes with t_k - delay >= t_start, T in s."""
+    out = []
+    length = (t_max - t_start) / 1000.0
+    for f in freqs:
+        acc = 0j
+        for t in times:
+            if t - delay >= t_start:
+                acc += cmath.exp(-2j * math.pi * f * (t - delay) / 1000.0)
+        out.append(2.0 * acc / (amplitude * n_neurons * length))
+    return np.array(out)
