@@ -13,6 +13,9 @@ Workload L1: ``snnlib.predict_cross_spectrum`` of a random E-I LIF network of 50
 100 I, connection probability 0.1, J 0.3 mV, g 4, delay 2 ms, white noise mu 12 mV, sigma 4 mV)
 at 512 frequencies from 0 to 500 Hz (the working point computed once per population), with the
 share of the N x N inversions and products, and the count of floating-point operations they need.
+Workload L2: the same network's population activities, ``snnlib.predict_population_spectrum``
+(the population average of L1, 2 x 2 per frequency), and those of Brunel's model A (12,500
+neurons, g 5, eta 2), at the same 512 frequencies.
 Results in ``results/correlations.json``.
 """
 
@@ -94,8 +97,23 @@ def lrt_timing():
                 linear_algebra_share=min(reps) * f.size / total, flops=flops, gflops_per_s=flops / total / 1e9)
 
 
+def population_timing():
+    f = np.linspace(0.0, 500.0, 512)
+    out = {}
+    for name, net in (("ei_500", lrt_network()), ("brunel_12500", snnlib.brunel_network(5.0, 2.0, seed=1))):
+        snnlib.predict_population_spectrum(net, f[:2])
+        reps = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            snnlib.predict_population_spectrum(net, f, variance=True)
+            reps.append(time.perf_counter() - t0)
+        out[name] = dict(n=net.n_neurons, n_freqs=f.size, best_s=min(reps), all_s=reps)
+    return out
+
+
 def main():
     lrt = lrt_timing()
+    pop = population_timing()
     w = weights()
     rates = snnlib.hawkes_rates(BASE, w)
     snnlib.simulate_hawkes(BASE, w, tau=TAU, t_max=100.0, delay=DELAY, seed=1)   # load the kernel
@@ -132,6 +150,7 @@ def main():
         ratio_numpy_over_snnlib=np_per_s / snn_per_s,
         cross_spectrum=dict(n_freqs=freqs.size, best_s=t_spec, all_s=spec_runs, first_call_s=t_spec_first),
         predict_cross_spectrum=lrt,
+        predict_population_spectrum=pop,
     )
     print(f"H1: {N} Hawkes processes, {t_max / 1000:.0f} s simulated, {res.n_spikes:,} spikes "
           f"({out['snnlib']['mean_rate_hz']:.2f} Hz; theory {rates.mean():.2f} Hz)")
@@ -145,6 +164,9 @@ def main():
           f"(target < 2 s); N x N inverse + product {lrt['per_frequency_linear_algebra_s'] * 1e3:.1f} ms per "
           f"frequency, {100 * lrt['linear_algebra_share']:.0f} % of the time; {lrt['flops'] / 1e12:.2f} Tflop "
           f"at {lrt['gflops_per_s']:.0f} Gflop/s")
+    for name, p in pop.items():
+        print(f"L2: predict_population_spectrum, {p['n']} neurons at {p['n_freqs']} frequencies (with the "
+              f"variance channel): {p['best_s']:.2f} s (best of 3)")
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "correlations.json").write_text(json.dumps(out, indent=2))
     print("written benchmarks/results/correlations.json")

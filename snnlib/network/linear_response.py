@@ -339,16 +339,31 @@ def predict_cross_spectrum(network, freqs, *, per_neuron: bool = False, variance
 
 
 class PopulationSpectra(NamedTuple):
-    """Spectra of the population activities predicted by :func:`predict_population_spectrum`."""
+    """Spectra of the population activities predicted by :func:`predict_population_spectrum`.
+
+    Parameters
+    ----------
+    freqs : ndarray, shape (F,)
+        Frequencies (Hz).
+    cross : ndarray of complex, shape (F, P, P)
+        Cross-spectra of the population activities (Hz).
+    pooled : ndarray, shape (F,)
+        Spectrum (Hz) of the activity of all neurons together, :math:`\frac1N\sum_i y_i`.
+    names : tuple of str
+        Population names, in the order of the axes of ``cross``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ps = PopulationSpectra(np.array([0.0]), np.ones((1, 1, 1), complex), np.ones(1), ("all",))
+    >>> ps.names
+    ('all',)
+    """
 
     freqs: np.ndarray
-    """Frequencies (Hz), shape (F,)."""
     cross: np.ndarray
-    """Cross-spectra of the population activities (Hz), complex, shape (F, P, P)."""
     pooled: np.ndarray
-    """Spectrum (Hz) of the activity of all neurons together, (1/N) sum_i y_i; shape (F,)."""
     names: tuple
-    """Population names, in the order of the axes of ``cross``."""
 
 
 def _population_kernel(net: Network, wp: WorkingPoint, f: np.ndarray, variance: bool) -> np.ndarray:

@@ -315,12 +315,27 @@ def _bad_rates(r, n):
 
 
 def _polish(phi, rates):
+    """Newton-like polish of the rates: Powell's hybrid method, and Levenberg-Marquardt where it
+    stops early (it does for a few points of model A near an instability); the candidate with
+    the smallest mismatch wins, the unpolished rates included."""
     from scipy.optimize import root
 
     scale = np.maximum(rates, 1e-3)
-    sol = root(lambda x: (phi(x * scale) - x * scale) / scale, rates / scale, method="hybr",
-               options={"xtol": RTOL})
-    return sol.x * scale if sol.success and np.all(sol.x >= 0) else rates
+
+    def mismatch(x):
+        return np.max(np.abs(phi(x) - x) / np.maximum(x, 1e-300))
+
+    best, best_m = rates, mismatch(rates)
+    for method, opts in (("hybr", {"xtol": RTOL}), ("lm", {"xtol": RTOL, "ftol": RTOL})):
+        sol = root(lambda x: (phi(x * scale) - x * scale) / scale, rates / scale, method=method, options=opts)
+        cand = sol.x * scale
+        if np.all(np.isfinite(cand)) and np.all(cand >= 0):
+            m = mismatch(cand)
+            if m < best_m:
+                best, best_m = cand, m
+        if best_m <= RTOL:
+            break
+    return best
 
 
 def brunel_mean_field(g, eta, *, n_exc: int = 10000, n_inh: int = 2500, epsilon: float = 0.1, j: float = 0.1,

@@ -84,3 +84,13 @@ def test_crossing_count_needs_no_decay_of_the_gain():
     turn = np.exp(-2j * np.pi * f * 1.5 / 1000.0)
     assert st._winding(0.99 * turn) == 0
     assert abs(st._winding(1.2 * turn)) >= 2 * 5        # one crossing per turn, about 6 turns
+
+
+def test_fast_line_near_g_5_5_has_a_converged_mean_field_and_a_fast_mode():
+    # the bisection of brunel_instability_lines once landed on eta = 3.7734375, where the rate
+    # dynamics stopped at a relative mismatch of 6e-7 and the point was taken for a rate runaway
+    mf = snnlib.brunel_mean_field(5.5, 3.7734375)
+    near = snnlib.brunel_mean_field(5.5, 3.775)
+    assert abs(mf["rate"] - near["rate"]) < 0.1                     # Hz: a smooth branch
+    (g, eta, freq, up), = snnlib.network.brunel_instability_lines([5.5], [3.0, 4.0])
+    assert 3.7 < eta < 3.8 and 150.0 < freq < 220.0 and not up
