@@ -307,10 +307,14 @@ pred_cc = snnlib.predict_cross_covariance(net, lags_n, bin_width=1.0,
                                           f_max=2000.0, variance=True)
 mean_only = snnlib.predict_cross_covariance(net, lags_n, bin_width=1.0,
                                             f_max=2000.0)
-meas_cc = {}
+blocks = snnlib.time_blocks(res, 10)              # 10 blocks of 20 s
+meas_cc, se_cc = {}, {}
 for name, pl in pair_lists.items():
-    meas_cc[name] = snnlib.cross_correlogram(
-        res, pairs=pl, bin_width=1.0, max_lag=30.0).covariance
+    per = np.array([snnlib.cross_correlogram(
+        b, pairs=pl, bin_width=1.0, max_lag=30.0).covariance
+        for b in blocks])
+    meas_cc[name] = per.mean(axis=0)
+    se_cc[name] = per.std(axis=0, ddof=1) / np.sqrt(len(blocks))
 pl, m = pair_lists["I to E, connected"], meas_cc["I to E, connected"]
 for k in np.nonzero(np.isin(lags_n, [2.0, 3.0]))[0]:   # just after the delay
     print(f"I to E at {lags_n[k]:+.0f} ms: measured {m[k]:.1f}, theory "
@@ -318,13 +322,31 @@ for k in np.nonzero(np.isin(lags_n, [2.0, 3.0]))[0]:   # just after the delay
           f"{mean_only[k, pl[:, 0], pl[:, 1]].mean():.1f} Hz^2")
 """)
 
+md(r"""
+The standard errors of the measured class means come from the spread of ten 20-s blocks of the
+recording. Measured against predicted, lag by lag, in units of these errors:
+""")
+
+code(r"""
+for name, pl in pair_lists.items():
+    th = pred_cc[:, pl[:, 0], pl[:, 1]].mean(axis=1)
+    z = (meas_cc[name] - th) / se_cc[name]
+    k = np.argmax(np.abs(z))
+    print(f"{name:22s} mean z^2 {np.mean(z ** 2):.2f}, largest |z| "
+          f"{abs(z[k]):.1f} at {lags_n[k]:+.0f} ms")
+    assert np.max(np.abs(z)) < 4.5       # 183 lags: P(max |z| > 4.5) < 0.2 %
+""")
+
 code(r"""
 fig, axes = plt.subplots(1, 3, figsize=(9, 2.8))
 for ax, (name, pl) in zip(axes, pair_lists.items()):
     th = pred_cc[:, pl[:, 0], pl[:, 1]].mean(axis=1)
     th0 = mean_only[:, pl[:, 0], pl[:, 1]].mean(axis=1)
+    ax.fill_between(lags_n, meas_cc[name] - 2 * se_cc[name],
+                    meas_cc[name] + 2 * se_cc[name], step="mid",
+                    color="0.85", lw=0)
     ax.step(lags_n, meas_cc[name], where="mid", color="0.6", lw=1,
-            label="simulation")
+            label="simulation ($\\pm$2 SE)")
     ax.plot(lags_n, th, "k", lw=1.2, label="theory")
     ax.plot(lags_n, th0, "k--", lw=0.8, label="mean term only")
     ax.axhline(0.0, color="0.8", lw=0.6)
@@ -336,7 +358,8 @@ fig.tight_layout()
 plt.show()
 """, caption="Mean cross-correlograms of three classes of pairs in the E-I network of "
             "200 LIF neurons ($J = 0.2$ mV, $g = 4$, delay 2 ms), 200 s of simulation "
-            "(grey, 1-ms bins, averaged over the pairs of each class) against linear "
+            "(grey, 1-ms bins, averaged over the pairs of each class; shaded: $\\pm 2$ "
+            "standard errors from ten 20-s blocks) against linear "
             "response theory (black, {eq}`eq-ch08-lrt-spectrum` with the variance term "
             "{eq}`eq-ch08-variance`, averaged over the same pairs and bins; dashed: "
             "without the variance term). Left: "
