@@ -673,3 +673,13 @@ def test_time_blocks_partition_the_record():
         sp.time_blocks(st, 1)
     with pytest.raises(ValueError, match="n_blocks"):
         sp.time_blocks(st, 2.5)
+
+
+def test_power_spectrum_peak_finds_a_periodic_train_and_checks_f_min():
+    # a regular Gamma train (CV 0.1): the renewal spectrum peaks within a few Hz of the rate
+    st = sp.gamma_spike_train(40.0, 100.0, 100_000.0, n_trains=20, seed=3)
+    ps = sp.power_spectrum(st, dt=1.0, segment_length=1000.0)
+    assert abs(ps.peak(f_min=10.0) - 40.0) <= 2.0
+    assert ps.peak() == ps.peak(f_min=0.0)
+    with pytest.raises(ValueError, match="f_min"):
+        ps.peak(f_min=-1.0)
