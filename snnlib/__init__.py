@@ -48,7 +48,7 @@ from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, Power
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
                      gamma_spike_train, isi, poisson_spike_train, population_rate, population_spectrum,
                      power_spectrum, spike_count_correlation, synchrony_index, mean_count_correlation,
-                     MeanCorrelation, CountCovariance, count_covariance, RateResponse, lock_in_response,
+                     MeanCorrelation, CountCovariance, count_covariance, time_blocks, RateResponse, lock_in_response,
                      reverse_correlation, sinusoidal_input, white_noise_input)
 
 __version__ = "0.1.0"
@@ -81,7 +81,7 @@ __all__ = [
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
     "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
-    "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance", "poisson_spike_train",
+    "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance", "time_blocks", "poisson_spike_train",
     "gamma_spike_train",
     # the susceptibility measured from spikes
     "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",

@@ -19,13 +19,13 @@ from .generators import gamma_spike_train, poisson_spike_train
 from .response import RateResponse, lock_in_response, reverse_correlation, sinusoidal_input, white_noise_input
 from .statistics import (bin_spikes, count_covariance, cross_correlogram, cv_isi, fano_factor, fano_factor_curve,
                          firing_rates, isi, mean_count_correlation, population_rate, population_spectrum, power_spectrum,
-                         spike_count_correlation, synchrony_index)
+                         spike_count_correlation, synchrony_index, time_blocks)
 
 __all__ = [
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
     "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
-    "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance",
+    "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance", "time_blocks",
     "poisson_spike_train", "gamma_spike_train",
     "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",
 ]

@@ -165,6 +165,28 @@ class PowerSpectrum(NamedTuple):
     n_segments: int
     n_averaged: int
 
+    def peak(self, f_min: float = 0.0) -> float:
+        """Frequency (Hz) of the largest power at or above ``f_min`` (Hz), e.g. a population
+        oscillation's; for a (n_neurons, n_freqs) spectrum, of the mean over neurons.
+
+        Parameters
+        ----------
+        f_min : float
+            Lowest frequency considered (Hz), >= 0 and at most the Nyquist frequency.
+
+        Returns
+        -------
+        float
+            The frequency (Hz) of the maximum (the first one if several are equal).
+        """
+        f_min = float(f_min)
+        if not (0.0 <= f_min <= float(self.freqs[-1])):
+            raise ValueError(f"f_min must lie in [0, {float(self.freqs[-1]):g}] Hz, got {f_min:g}")
+        p = np.asarray(self.power)
+        p = p.mean(axis=0) if p.ndim == 2 else p
+        keep = np.nonzero(self.freqs >= f_min)[0]
+        return float(self.freqs[keep[np.argmax(p[keep])]])
+
 
 class Correlogram(NamedTuple):
     """Cross-correlogram of spike trains.
