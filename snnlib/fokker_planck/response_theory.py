@@ -218,7 +218,7 @@ def binned_spectrum(freqs, spectrum, rate, bin_width):
     Examples
     --------
     >>> binned_spectrum([0.0, 1000.0], [2.0, 4.0], 5.0, 0.5)    # sinc(0.5)^2 = 4/pi^2
-    array([2.        , 4.59471526])
+    array([2.        , 4.59471527])
     """
     f = check_array(freqs, "freqs", low=0.0, unit="Hz")
     s = check_array(spectrum, "spectrum", unit="Hz")

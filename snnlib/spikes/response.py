@@ -567,7 +567,7 @@ def common_noise_stimulus(sigma, input_correlation, *, tau_m, t_max, dt, seed) -
     Returns
     -------
     numpy.ndarray, shape (t_max / dt,)
-        :math:`s_k = \sqrt{c}\,\sigma\sqrt{2	au_m/dt}\,y_k` (mV), with :math:`y_k` the shared
+        :math:`s_k = \sqrt{c}\,\sigma\sqrt{2\tau_m/dt}\,y_k` (mV), with :math:`y_k` the shared
         standard normals of the run: the run is the same as one with the private noise
         :math:`\sqrt{1 - c}\,\sigma` and ``mu_t = s`` (same seed; identical spikes without the
         threshold correction), i.e. a stimulus of amplitude :math:`\sigma_s = \sqrt{c}\,\sigma`
@@ -628,15 +628,13 @@ def spike_kicks(spike_times, *, weight, delay, tau_m, t_max, dt) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (t_max / dt,)
-        ``mu_t`` with :math:`J	au_m/dt` in the step that starts one step plus the delay after
+        ``mu_t`` with :math:`J\tau_m/dt` in the step that starts one step plus the delay after
         the step in which each spike was caused (summed over spikes): in the Euler step
-        :math:`V \mathrel{+}= (dt/	au_m)\,\mu_t` this is a jump of exactly :math:`J`. A spike
+        :math:`V \mathrel{+}= (dt/\tau_m)\,\mu_t` this is a jump of exactly :math:`J`. A spike
         caused in step :math:`k` (registered at :math:`(k + 1)dt`) thus kicks in step
         :math:`k + 1 + d/dt`; the effective delay is :math:`d + dt`. Kicks beyond ``t_max`` are
-        dropped. The diffusion limit of many such kicks is :math:`\mu = 	au_m J
-u`,
-        :math:`\sigma^2 = 	au_m J^2
-u/2` (Brunel 2000, eqs. 4-5, with
+        dropped. The diffusion limit of many such kicks is :math:`\mu = \tau_m J\nu`,
+        :math:`\sigma^2 = \tau_m J^2\nu/2` (Brunel 2000, eqs. 4-5, with
         :math:`\sigma_B^2 = 2\sigma^2`).
 
     Examples
