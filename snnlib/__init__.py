@@ -35,7 +35,8 @@ from .neuron import (DeterministicRun, PopulationResult, eif_fi_curve, langevin_
 from .fokker_planck import (DensityEvolution, StationaryState, crossover_frequency, lif_cv,
                             lif_spectrum_closed_form, lif_susceptibility_closed_form, mean_input_for_rate,
                             shared_input_correlation, siegert_rate, solve_density, spike_spectrum, stationary,
-                            susceptibility, susceptibility_asymptote, synaptic_kernel)
+                            susceptibility, susceptibility_asymptote, synaptic_kernel, half_gain_frequency,
+                            binned_spectrum)
 # -- recurrent networks --
 from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResult, brunel_mean_field,
                       brunel_network, hawkes_count_covariance, hawkes_covariance_density, hawkes_cross_spectrum,
@@ -49,7 +50,8 @@ from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, Power
                      gamma_spike_train, isi, poisson_spike_train, population_rate, population_spectrum,
                      power_spectrum, spike_count_correlation, synchrony_index, mean_count_correlation,
                      MeanCorrelation, CountCovariance, count_covariance, time_blocks, RateResponse, lock_in_response,
-                     reverse_correlation, sinusoidal_input, white_noise_input)
+                     reverse_correlation, sinusoidal_input, white_noise_input, reverse_correlation_groups,
+                     common_noise_stimulus, spike_kicks)
 
 __version__ = "0.1.0"
 
@@ -66,7 +68,7 @@ __all__ = [
     "DensityEvolution", "solve_density", "shared_input_correlation",
     # linear response: closed forms, asymptotes, transfer through a synapse
     "lif_susceptibility_closed_form", "lif_spectrum_closed_form", "susceptibility_asymptote",
-    "crossover_frequency", "mean_input_for_rate", "synaptic_kernel",
+    "crossover_frequency", "mean_input_for_rate", "synaptic_kernel", "half_gain_frequency", "binned_spectrum",
     # recurrent networks
     "Network", "NetworkResult", "brunel_network", "simulate_network", "BRUNEL_LIF", "MeanField", "mean_field",
     "brunel_mean_field", "rate_transfer",
@@ -85,4 +87,5 @@ __all__ = [
     "gamma_spike_train",
     # the susceptibility measured from spikes
     "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",
+    "reverse_correlation_groups", "common_noise_stimulus", "spike_kicks",
 ]

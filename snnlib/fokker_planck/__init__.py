@@ -21,7 +21,8 @@ extrapolation of threshold integration live in ``snnlib.fokker_planck.grid``.
 from .closed_form import lif_spectrum_closed_form, lif_susceptibility_closed_form, mpmath_available
 from .correlation import shared_input_correlation
 from .linear_response import spike_spectrum, susceptibility
-from .response_theory import crossover_frequency, mean_input_for_rate, susceptibility_asymptote, synaptic_kernel
+from .response_theory import (binned_spectrum, crossover_frequency, half_gain_frequency, mean_input_for_rate,
+                              susceptibility_asymptote, synaptic_kernel)
 from .siegert import lif_cv, siegert_rate
 from .stationary import StationaryState, stationary
 from .time_dependent import DensityEvolution, solve_density
@@ -29,4 +30,4 @@ from .time_dependent import DensityEvolution, solve_density
 __all__ = ["lif_cv", "siegert_rate", "StationaryState", "stationary", "spike_spectrum", "susceptibility",
            "DensityEvolution", "solve_density", "shared_input_correlation", "lif_susceptibility_closed_form",
            "lif_spectrum_closed_form", "mpmath_available", "susceptibility_asymptote", "crossover_frequency",
-           "mean_input_for_rate", "synaptic_kernel"]
+           "mean_input_for_rate", "synaptic_kernel", "half_gain_frequency", "binned_spectrum"]

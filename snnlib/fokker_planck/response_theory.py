@@ -6,6 +6,8 @@ presynaptic rate modulation through a synapse (chapter 6).
   :math:`r_0/(\sigma\sqrt{i\omega\tau_m})` for the LIF (Brunel et al. 2001) and
   :math:`r_0/(\Delta_T\,i\omega\tau_m)` for the EIF (Fourcaud-Trocme et al. 2003);
 * :func:`crossover_frequency`: where that asymptote meets :math:`\chi(0)`;
+* :func:`half_gain_frequency`: where the gain :math:`|\chi(f)|` has fallen to half of :math:`\chi(0)`;
+* :func:`binned_spectrum`: what a spectrum estimated from spike counts in bins should return;
 * :func:`mean_input_for_rate`: the mean input :math:`\mu` at which a neuron fires at a given rate;
 * :func:`synaptic_kernel`: :math:`K(f)`, the rate response of a neuron to a modulation of one
   presynaptic rate through a delta or exponential synapse with delay (the single-synapse entry of
@@ -27,7 +29,8 @@ from ..units import MS_PER_S
 from .linear_response import susceptibility
 from .stationary import stationary
 
-__all__ = ["susceptibility_asymptote", "crossover_frequency", "mean_input_for_rate", "synaptic_kernel"]
+__all__ = ["susceptibility_asymptote", "crossover_frequency", "half_gain_frequency", "mean_input_for_rate",
+           "synaptic_kernel", "binned_spectrum"]
 
 #: Search bracket of :func:`mean_input_for_rate`, in noise amplitudes around the threshold.
 _BRACKET_SIGMAS = 40.0
@@ -109,7 +112,7 @@ def crossover_frequency(model, mu, sigma) -> float:
     -------
     float
         EIF: :math:`f_c = r_0/(2\pi\tau_m\Delta_T\,\chi(0))`, which at a fixed rate and slope
-        scales as :math:`1/\Delta_T`; LIF: :math:`f_c = \bigl(r_0/(\sigma\chi(0))\bigr)^2/(2\pi\tau_m)`
+        :math:`\chi(0)` scales as :math:`1/\Delta_T`; LIF: :math:`f_c = \bigl(r_0/(\sigma\chi(0))\bigr)^2/(2\pi\tau_m)`
         (from :func:`susceptibility_asymptote`; :math:`\tau_m` in s). It marks where the
         low-frequency plateau and the tail meet, not where the gain has halved.
 
@@ -128,6 +131,105 @@ def crossover_frequency(model, mu, sigma) -> float:
     if model.kind == "eif":
         return float(r0 / (2.0 * math.pi * tau_s * model.delta_t * chi0))
     return float((r0 / (sigma * chi0)) ** 2 / (2.0 * math.pi * tau_s))
+
+
+def half_gain_frequency(model, mu, sigma, *, f_max=1e5) -> float:
+    r"""The lowest frequency (Hz) at which the gain :math:`|\chi(f)|` has fallen to half of
+    :math:`\chi(0)`.
+
+    Parameters
+    ----------
+    model : LIF or EIF
+        Neuron model (ms, mV).
+    mu : float
+        Mean input (mV).
+    sigma : float
+        Noise amplitude (mV), > 0.
+    f_max : float
+        Upper end of the search (Hz), > 1 Hz; ``ValueError`` if the gain has not halved by then.
+
+    Returns
+    -------
+    float
+        The first crossing of :math:`|\chi(f)| = \chi(0)/2`, located on a logarithmic grid of
+        20 points per decade from 0.1 Hz and refined by Brent's method to a relative
+        accuracy of :math:`10^{-8}`; :math:`\chi` by threshold integration
+        (:func:`susceptibility <snnlib.fokker_planck.linear_response.susceptibility>`,
+        Richardson 2007, eqs. 14-22). Unlike :func:`crossover_frequency` it needs no asymptote.
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> round(snnlib.half_gain_frequency(snnlib.EIF(), 14.63, 3.0))
+    43
+    """
+    model = check_model(model, "model", allowed=("lif", "eif"))
+    f_max = check_scalar(f_max, "f_max", low=1.0, low_inclusive=False, unit="Hz")
+    chi0 = float(susceptibility(model, mu, sigma, 0.0).real)            # Hz/mV
+    if chi0 <= 0.0:
+        raise ValueError(f"mu={mu:g} mV, sigma={sigma:g} mV: chi(0) = {chi0:g} Hz/mV, no gain to halve")
+    grid = np.logspace(-1.0, math.log10(f_max), max(int(20 * (math.log10(f_max) + 1)), 2))
+    excess = np.abs(susceptibility(model, mu, sigma, grid)) - chi0 / 2.0
+    below = np.flatnonzero(excess < 0.0)
+    if below.size == 0:
+        raise ValueError(f"f_max: the gain has not halved by {f_max:g} Hz; raise f_max")
+    if below[0] == 0:
+        return float(grid[0])
+
+    def gap(f):
+        return float(np.abs(susceptibility(model, mu, sigma, [f]))[0]) - chi0 / 2.0
+
+    return float(brentq(gap, grid[below[0] - 1], grid[below[0]], rtol=1e-8))
+
+
+def binned_spectrum(freqs, spectrum, rate, bin_width):
+    r"""The spectrum that an estimate from spike counts in bins returns, for a stationary train
+    with the (two-sided) spectrum ``spectrum`` and rate ``rate``.
+
+    Parameters
+    ----------
+    freqs : array_like
+        Frequencies (Hz), from 0 to the Nyquist frequency ``500 / bin_width``.
+    spectrum : array_like, shape of ``freqs``
+        The spike-train spectrum :math:`S(f)` at ``freqs`` (Hz), for example from
+        :func:`spike_spectrum <snnlib.fokker_planck.linear_response.spike_spectrum>`.
+    rate : float
+        The firing rate :math:`r_0` (Hz), > 0: the level :math:`S(f \to \infty)`.
+    bin_width : float
+        Width :math:`\Delta` of the count bins (ms), > 0.
+
+    Returns
+    -------
+    ndarray, shape of ``freqs``
+        :math:`r_0 + (S(f) - r_0)\,\mathrm{sinc}^2(f\Delta)` (Hz), with
+        :math:`\mathrm{sinc}(x) = \sin(\pi x)/(\pi x)` and :math:`\Delta` in s.
+
+    Notes
+    -----
+    Counting in bins averages the train :math:`x(t)` over :math:`\Delta`, which multiplies its
+    spectrum by :math:`\mathrm{sinc}^2(f\Delta)`, and sampling every :math:`\Delta` adds the
+    aliases :math:`f + m/\Delta`. Write :math:`S = r_0 + (S - r_0)`: the flat part, the shot
+    noise of the spikes themselves, keeps its level because
+    :math:`\sum_m \mathrm{sinc}^2(f\Delta + m) = 1` (Poisson summation of the triangle
+    function; Bendat & Piersol 2010, sec. 10.3 on aliasing), while the smooth part
+    :math:`S - r_0` has decayed to nothing at the aliases, which leaves this formula. The
+    estimator's own window (e.g. Hann) smooths it further over the frequency resolution.
+
+    Examples
+    --------
+    >>> binned_spectrum([0.0, 1000.0], [2.0, 4.0], 5.0, 0.5)    # sinc(0.5)^2 = 4/pi^2
+    array([2.        , 4.59471527])
+    """
+    f = check_array(freqs, "freqs", low=0.0, unit="Hz")
+    s = check_array(spectrum, "spectrum", unit="Hz")
+    if s.shape != f.shape:
+        raise ValueError(f"spectrum must have the shape of freqs, {f.shape}, got {s.shape}")
+    rate = check_positive(rate, "rate", unit="Hz")
+    width = check_positive(bin_width, "bin_width", unit="ms") / MS_PER_S        # s
+    if np.any(f > 0.5 / width * (1.0 + 1e-12)):
+        raise ValueError(f"freqs must not exceed the Nyquist frequency {0.5 / width:g} Hz of the bins")
+    out = rate + (s - rate) * np.sinc(f * width) ** 2
+    return out.reshape(np.shape(freqs))
 
 
 def mean_input_for_rate(model, rate, sigma) -> float:

@@ -16,7 +16,8 @@ Every statistic accepts a :class:`SpikeTrains`, the result of a simulation, or r
 from .containers import (BinnedSpikes, CountCovariance, Correlogram, FanoCurve, MeanCorrelation, PopulationRate,
                          PowerSpectrum, SpikeTrains)
 from .generators import gamma_spike_train, poisson_spike_train
-from .response import RateResponse, lock_in_response, reverse_correlation, sinusoidal_input, white_noise_input
+from .response import (RateResponse, common_noise_stimulus, lock_in_response, reverse_correlation,
+                       reverse_correlation_groups, sinusoidal_input, spike_kicks, white_noise_input)
 from .statistics import (bin_spikes, count_covariance, cross_correlogram, cv_isi, fano_factor, fano_factor_curve,
                          firing_rates, isi, mean_count_correlation, population_rate, population_spectrum, power_spectrum,
                          spike_count_correlation, synchrony_index, time_blocks)
@@ -28,4 +29,5 @@ __all__ = [
     "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance", "time_blocks",
     "poisson_spike_train", "gamma_spike_train",
     "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",
+    "reverse_correlation_groups", "common_noise_stimulus", "spike_kicks",
 ]

@@ -149,3 +149,50 @@ def test_synaptic_kernel_filter_and_bad_input():
         snnlib.synaptic_kernel(LIF, 12.0, 3.0, f, j=0.5, tau_s=-1.0)
     with pytest.raises(TypeError, match="variance"):
         snnlib.synaptic_kernel(LIF, 12.0, 3.0, f, j=0.5, variance=1)
+
+
+@pytest.mark.parametrize("model, mu", [(LIF, 12.0), (EIF, 14.63), (snnlib.EIF(delta_t=0.5), 13.0)])
+def test_half_gain_frequency_definition(model, mu):
+    f_half = snnlib.half_gain_frequency(model, mu, 3.0)
+    chi0 = snnlib.susceptibility(model, mu, 3.0, 0.0).real
+    # on the crossing (brentq to 1e-8 in f), and the first one: the gain is above half before it
+    assert abs(abs(snnlib.susceptibility(model, mu, 3.0, [f_half])[0]) / chi0 - 0.5) < 1e-6
+    below = np.logspace(-1, np.log10(f_half) - 1e-4, 400)
+    assert np.all(np.abs(snnlib.susceptibility(model, mu, 3.0, below)) > chi0 / 2)
+
+
+def test_half_gain_frequency_bad_input():
+    with pytest.raises(ValueError, match="f_max"):
+        snnlib.half_gain_frequency(EIF, 14.63, 3.0, f_max=5.0)     # not halved by 5 Hz
+    with pytest.raises(ValueError, match="f_max"):
+        snnlib.half_gain_frequency(EIF, 14.63, 3.0, f_max=0.5)
+    with pytest.raises(TypeError):
+        snnlib.half_gain_frequency("lif", 12.0, 3.0)
+
+
+def test_binned_spectrum_against_the_alias_sum():
+    # brute force: the binned train's spectrum is sum_m sinc^2(f D + m) S(f + m / D); for the flat
+    # part sum_m sinc^2 = 1, for a Lorentzian S - r0 of width 20 Hz the aliases at 5 kHz are
+    # below 1e-4 of it. The sum over |m| <= 4000 leaves a tail < 2 / (pi^2 4000) = 5e-5 of r0.
+    r0, a, fc, width = 10.0, 6.0, 20.0, 0.2                 # Hz, Hz, Hz, ms
+    d = width / 1000.0
+    f = np.array([0.0, 3.0, 40.0, 700.0, 2400.0])
+    spec = lambda x: r0 + a / (1 + (x / fc) ** 2)          # noqa: E731
+    m = np.arange(-4000, 4001)[:, None]
+    brute = (np.sinc(f * d + m) ** 2 * spec(f + m / d)).sum(axis=0)
+    got = snnlib.binned_spectrum(f, spec(f), r0, width)
+    np.testing.assert_allclose(got, brute, rtol=2e-4)
+    np.testing.assert_allclose(snnlib.binned_spectrum(f, np.full(5, r0), r0, width), r0)
+
+
+def test_binned_spectrum_bad_input():
+    with pytest.raises(ValueError, match="Nyquist"):
+        snnlib.binned_spectrum([3000.0], [1.0], 1.0, 0.2)
+    with pytest.raises(ValueError, match="spectrum"):
+        snnlib.binned_spectrum([1.0, 2.0], [1.0], 1.0, 0.2)
+    with pytest.raises(ValueError, match="rate"):
+        snnlib.binned_spectrum([1.0], [1.0], 0.0, 0.2)
+    with pytest.raises(ValueError, match="bin_width"):
+        snnlib.binned_spectrum([1.0], [1.0], 1.0, -0.2)
+    with pytest.raises(ValueError, match="freqs"):
+        snnlib.binned_spectrum([-1.0], [1.0], 1.0, 0.2)

@@ -160,3 +160,55 @@ def lock_in(times, ids, n_neurons, freqs, amplitude, t_start, t_max, delay):
                 acc += cmath.exp(-2j * math.pi * f * (t - delay) / 1000.0)
         out.append(2.0 * acc / (amplitude * n_neurons * length))
     return np.array(out)
+
+
+def spike_kicks(spike_times, weight, delay, tau_m, t_max, dt):
+    """mu_t of a delta synapse (a plain loop over spikes): a spike registered at the end of step
+    k - 1 (time k dt) adds J tau_m / dt to step k + delay / dt, if that step exists."""
+    n_steps = round(t_max / dt)
+    out = np.zeros(n_steps)
+    for t in spike_times:
+        k = round(t / dt) + round(delay / dt)
+        if k < n_steps:
+            out[k] += weight * tau_m / dt
+    return out
+
+
+def reverse_correlation_groups(groups, dt, seg, first, delay, n_freqs):
+    """Pooled reverse correlation with a jackknife over groups, by explicit loops and a direct
+    DFT. ``groups``: list of (spike_times, n_neurons, stimulus); ``seg`` steps per segment,
+    ``first`` first step; frequencies k / (seg dt), k = 1..n_freqs. Returns chi, se (each of the
+    real and imaginary part) and the leave-one-group-out estimates."""
+    sxs, sss = [], []
+    for times, n, stim in groups:
+        n_steps = len(stim)
+        rate = [0.0] * n_steps
+        for t in times:
+            b = math.floor((t - delay) / dt)
+            if 0 <= b < n_steps:
+                rate[b] += 1.0 / (n * dt / 1000.0)
+        n_seg = (n_steps - first) // seg
+        gx, gs = [0j] * n_freqs, [0.0] * n_freqs
+        for m in range(n_seg):
+            xs = rate[first + m * seg:first + (m + 1) * seg]
+            ys = list(stim[first + m * seg:first + (m + 1) * seg])
+            mx, my = sum(xs) / seg, sum(ys) / seg
+            for k in range(1, n_freqs + 1):
+                fx = sum((xs[j] - mx) * cmath.exp(-2j * math.pi * k * j / seg) for j in range(seg))
+                fy = sum((ys[j] - my) * cmath.exp(-2j * math.pi * k * j / seg) for j in range(seg))
+                gx[k - 1] += fx * fy.conjugate()
+                gs[k - 1] += abs(fy) ** 2
+        sxs.append(gx)
+        sss.append(gs)
+    g = len(groups)
+    chi, se, loo = [], [], [[0j] * n_freqs for _ in range(g)]
+    for k in range(n_freqs):
+        tx = sum(sxs[i][k] for i in range(g))
+        ts = sum(sss[i][k] for i in range(g))
+        chi.append(tx / ts)
+        for i in range(g):
+            loo[i][k] = (tx - sxs[i][k]) / (ts - sss[i][k])
+        mean = sum(loo[i][k] for i in range(g)) / g
+        var = (g - 1) / g * sum(abs(loo[i][k] - mean) ** 2 for i in range(g))
+        se.append(math.sqrt(var / 2.0))
+    return np.array(chi), np.array(se), np.array(loo)
