@@ -132,7 +132,7 @@ def _crossing(freqs: np.ndarray, gain: np.ndarray) -> float:
 
 def brunel_stability(g, eta, *, n_exc: int = 10000, n_inh: int = 2500, epsilon: float = 0.1, j: float = 0.1,
                      delay: float = 1.5, model=BRUNEL_LIF, variance: bool = True) -> BrunelStability:
-    r"""Linear stability of the asynchronous state of Brunel's model A (mean channel; see the
+    r"""Linear stability of the asynchronous state of Brunel's model A (mean and variance channels; see the
     module docstring).
 
     Parameters
