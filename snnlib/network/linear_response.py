@@ -339,7 +339,7 @@ def predict_cross_spectrum(network, freqs, *, per_neuron: bool = False, variance
 
 
 class PopulationSpectra(NamedTuple):
-    """Spectra of the population activities predicted by :func:`predict_population_spectrum`.
+    r"""Spectra of the population activities predicted by :func:`predict_population_spectrum`.
 
     Parameters
     ----------
@@ -412,7 +412,7 @@ def predict_population_spectrum(network, freqs, *, variance: bool = False) -> Po
         ``cross[k, p, q]``: the cross-spectrum (Hz) of the activities
         :math:`A_p = \frac{1}{N_p}\sum_{i\in p} y_i` of populations ``p`` and ``q`` at ``freqs[k]``;
         ``pooled``: the spectrum (Hz) of the activity of all neurons, what
-        :func:`~snnlib.spikes.population_spectrum` estimates from a simulation.
+        :func:`~snnlib.spikes.statistics.population_spectrum` estimates from a simulation.
 
     Notes
     -----

@@ -1059,7 +1059,7 @@ def count_covariance(spikes, spike_ids=None, *, window: float, blocks: int = 10,
     -------
     CountCovariance
         ``covariance`` (Hz): the mean of the block estimates, the quantity that
-        :func:`~snnlib.network.predict_count_covariance` predicts (its diagonal is the rate times
+        :func:`~snnlib.network.linear_response.predict_count_covariance` predicts (its diagonal is the rate times
         the Fano factor); ``blocks`` (Hz); ``pair_mean(pairs)`` gives the mean over a class of
         pairs with its standard error, ``split_half()`` the reliability of one pair's estimate.
 
