@@ -43,7 +43,9 @@ from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResul
                       hawkes_rates, mean_field, predict_count_covariance, predict_cross_covariance,
                       predict_cross_spectrum, rate_transfer, simulate_hawkes, simulate_network, BrunelStability,
                       WorkingPoint, brunel_instability_lines, brunel_stability, coupling_kernel, covariance_motifs,
-                      weight_matrix, working_point, PopulationSpectra, predict_population_spectrum)
+                      weight_matrix, working_point, PopulationSpectra, predict_population_spectrum, SamplingResult,
+                      boltzmann_probabilities, boltzmann_statistics, gibbs_sampling, kl_divergence, neural_sampling,
+                      state_probabilities)
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
@@ -79,6 +81,9 @@ __all__ = [
     "predict_cross_spectrum", "predict_cross_covariance", "predict_count_covariance", "covariance_motifs",
     "predict_population_spectrum", "PopulationSpectra", "coupling_kernel", "weight_matrix", "working_point", "WorkingPoint", "brunel_stability",
     "brunel_instability_lines", "BrunelStability",
+    # neural sampling (chapter 9)
+    "neural_sampling", "SamplingResult", "gibbs_sampling", "boltzmann_probabilities", "boltzmann_statistics",
+    "state_probabilities", "kl_divergence",
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
