@@ -35,7 +35,8 @@ from .._core.validation import check_array, check_int, check_memory, check_posit
 from ..spikes.containers import SpikeRecord
 
 __all__ = ["MAX_ENUMERATE", "boltzmann_probabilities", "boltzmann_statistics", "state_probabilities",
-           "kl_divergence", "gibbs_sampling", "SamplingResult", "neural_sampling"]
+           "kl_divergence", "gibbs_sampling", "SamplingResult", "neural_sampling", "boltzmann_log_likelihood",
+           "BoltzmannFit", "learn_boltzmann"]
 
 #: Largest number of variables whose 2^K states are enumerated.
 MAX_ENUMERATE = 20
@@ -483,3 +484,141 @@ def neural_sampling(weights, bias, *, tau: float = 10.0, t_max: float, dt=None, 
         if n < 0:                                    # cannot happen: one spike per n_ref steps at most
             raise RuntimeError("neural_sampling: spike buffer overflow")
     return SamplingResult(times[:n].copy(), ids[:n].copy(), states, k, t_max, tau)
+
+
+def boltzmann_log_likelihood(weights, bias, data) -> float:
+    r"""Mean log-likelihood of binary data under a Boltzmann distribution, exactly (nats per sample).
+
+    Parameters
+    ----------
+    weights, bias
+        As in :func:`boltzmann_probabilities` (K <= ``MAX_ENUMERATE``).
+    data : array_like of bool or 0/1, shape (n_samples, K)
+        The data vectors.
+
+    Returns
+    -------
+    float
+        :math:`\frac1n\sum_s \log p(z^{(s)})`, <= 0.
+
+    Examples
+    --------
+    >>> round(boltzmann_log_likelihood([[0.0]], [0.0], [[1], [0]]), 4)     # log(1/2)
+    -0.6931
+    """
+    p = boltzmann_probabilities(weights, bias)
+    d = _check_data(data, int(round(np.log2(p.size))))
+    idx = (d.astype(np.int64) << np.arange(d.shape[1])).sum(axis=1)
+    return float(np.mean(np.log(p[idx])))
+
+
+def _check_data(data, k=None) -> np.ndarray:
+    d = np.asarray(data)
+    if d.ndim != 2 or d.shape[0] == 0 or (k is not None and d.shape[1] != k):
+        want = f"(n_samples, {k})" if k is not None else "(n_samples, K)"
+        raise ValueError(f"data must have shape {want} with n_samples >= 1, got {d.shape}")
+    if not np.all((d == 0) | (d == 1)):
+        raise ValueError("data must hold binary values (0/1 or bool)")
+    return d.astype(float)
+
+
+@dataclass(frozen=True)
+class BoltzmannFit:
+    """Result of :func:`learn_boltzmann` (read-only).
+
+    Parameters
+    ----------
+    weights : ndarray, shape (K, K)
+        Learned couplings (symmetric, zero diagonal).
+    bias : ndarray, shape (K,)
+        Learned biases.
+    log_likelihood : ndarray, shape (n_steps + 1,)
+        Exact mean log-likelihood of the data (nats per sample) before each step and after the
+        last; NaN for K > ``MAX_ENUMERATE``.
+
+    Examples
+    --------
+    >>> fit = learn_boltzmann([[1, 0], [0, 1]], n_steps=3, sampler="exact")
+    >>> fit.log_likelihood.shape
+    (4,)
+    """
+
+    weights: np.ndarray
+    bias: np.ndarray
+    log_likelihood: np.ndarray
+
+
+def learn_boltzmann(data, *, n_steps: int, learning_rate: float = 0.2, sampler: str = "neural",
+                    t_sample: float = 2000.0, tau: float = 10.0, seed=None) -> BoltzmannFit:
+    r"""Fit a Boltzmann distribution to binary data by the Boltzmann-machine learning rule
+    (Ackley, Hinton & Sejnowski 1985), with the model's statistics from a sampler.
+
+    Parameters
+    ----------
+    data : array_like of bool or 0/1, shape (n_samples, K)
+        The data vectors.
+    n_steps : int
+        Number of gradient steps, >= 1.
+    learning_rate : float
+        :math:`\eta` > 0 of :math:`\Delta W = \eta(\langle zz^T\rangle_{data} -
+        \langle zz^T\rangle_{model})` (off the diagonal) and :math:`\Delta b = \eta(\langle
+        z\rangle_{data} - \langle z\rangle_{model})`: gradient ascent on the mean
+        log-likelihood, of which these are the exact derivatives.
+    sampler : {"neural", "gibbs", "exact"}
+        Where the model's statistics come from: :func:`neural_sampling` in continuous time for
+        ``t_sample`` ms (after ``5 tau`` of warm-up), :func:`gibbs_sampling` with
+        ``t_sample / tau`` sweeps, or exact enumeration (K <= ``MAX_ENUMERATE``).
+    t_sample : float
+        Sampling time per step (ms), > 0.
+    tau : float
+        Refractory time of the spiking sampler (ms), > 0; states are read every ``tau / 2``.
+    seed : None, int or numpy.random.Generator
+        Seed.
+
+    Returns
+    -------
+    BoltzmannFit
+        The learned weights and biases, and the exact log-likelihood along the way.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [1, 1, 1]])
+    >>> fit = learn_boltzmann(data, n_steps=200, sampler="exact", learning_rate=0.5)
+    >>> bool(fit.weights[0, 1] > 1.0)          # z_0 and z_1 always agree in the data
+    True
+    """
+    d = _check_data(data)
+    k = d.shape[1]
+    n_steps = check_int(n_steps, "n_steps")
+    eta = check_positive(learning_rate, "learning_rate")
+    t_sample = check_positive(t_sample, "t_sample", unit="ms")
+    tau = check_positive(tau, "tau", unit="ms")
+    if sampler not in ("neural", "gibbs", "exact"):
+        raise ValueError(f"sampler must be 'neural', 'gibbs' or 'exact', got {sampler!r}")
+    if sampler == "exact" and k > MAX_ENUMERATE:
+        raise ValueError(f"sampler: 'exact' enumerates 2^K states, for K <= {MAX_ENUMERATE}; got K = {k}")
+    rng = as_generator(seed)
+    m_data, c_data = d.mean(axis=0), d.T @ d / d.shape[0]
+    w, b = np.zeros((k, k)), np.zeros(k)
+    enumerable = k <= MAX_ENUMERATE
+    ll = np.full(n_steps + 1, np.nan)
+    for step in range(n_steps + 1):
+        if enumerable:
+            ll[step] = boltzmann_log_likelihood(w, b, d)
+        if step == n_steps:
+            break
+        if sampler == "exact":
+            m, c = boltzmann_statistics(w, b)
+        else:
+            if sampler == "neural":
+                s = neural_sampling(w, b, tau=tau, t_max=t_sample + 5.0 * tau, sample_every=tau / 2.0,
+                                    seed=rng).states[10:].astype(float)    # 5 tau of warm-up
+            else:
+                s = gibbs_sampling(w, b, n_sweeps=max(2, int(t_sample / tau)), seed=rng).astype(float)
+            m, c = s.mean(axis=0), s.T @ s / s.shape[0]
+        dw = eta * (c_data - c)
+        np.fill_diagonal(dw, 0.0)
+        w = w + 0.5 * (dw + dw.T)
+        b = b + eta * (m_data - m)
+    return BoltzmannFit(w, b, ll)

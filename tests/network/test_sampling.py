@@ -149,3 +149,45 @@ def test_bad_input_names_the_argument():
         smp.neural_sampling([[0.0]], [0.0], t_max=-1.0)
     with pytest.raises(ValueError, match="q must be > 0"):
         smp.kl_divergence([0.5, 0.5], [1.0, 0.0])
+
+
+def _exact_samples(w, b, n, seed):
+    p = smp.boltzmann_probabilities(w, b)
+    idx = np.random.default_rng(seed).choice(p.size, size=n, p=p)
+    return ((idx[:, None] >> np.arange(len(b))) & 1).astype(bool)
+
+
+def test_exact_learning_matches_the_data_moments_and_beats_the_true_parameters():
+    w0, b0 = _model(4, 12)
+    data = _exact_samples(w0, b0, 20_000, 13)
+    fit = smp.learn_boltzmann(data, n_steps=3000, learning_rate=1.0, sampler="exact")
+    m, c = smp.boltzmann_statistics(fit.weights, fit.bias)
+    d = data.astype(float)
+    # the maximum of the likelihood matches the data's moments (the gradient vanishes) ...
+    np.testing.assert_allclose(m, d.mean(axis=0), atol=1e-4)
+    np.testing.assert_allclose(c, d.T @ d / len(d), atol=1e-4)
+    # ... and is at least as likely as the parameters that generated the data
+    assert fit.log_likelihood[-1] >= smp.boltzmann_log_likelihood(w0, b0, data) - 1e-6
+    assert np.all(np.diff(fit.log_likelihood) > -1e-9)           # ascent, step by step
+
+
+def test_learning_with_the_spiking_sampler_raises_the_likelihood():
+    w0, b0 = _model(4, 14, scale=1.5)
+    data = _exact_samples(w0, b0, 5_000, 15)
+    fit = smp.learn_boltzmann(data, n_steps=60, learning_rate=0.3, sampler="neural", t_sample=4000.0, seed=16)
+    ll = fit.log_likelihood
+    ll_true = smp.boltzmann_log_likelihood(w0, b0, data)
+    # from independent fair coins (log 1/2 per bit) to within a few percent of the true model's
+    assert ll[0] == pytest.approx(4 * math.log(0.5))
+    assert ll[-1] > ll[0] + 0.8 * (ll_true - ll[0])
+    fit_g = smp.learn_boltzmann(data, n_steps=60, learning_rate=0.3, sampler="gibbs", t_sample=4000.0, seed=17)
+    assert fit_g.log_likelihood[-1] > ll[0] + 0.8 * (ll_true - ll[0])
+
+
+def test_learning_bad_input():
+    with pytest.raises(ValueError, match="data"):
+        smp.learn_boltzmann([[0, 2]], n_steps=1)
+    with pytest.raises(ValueError, match="sampler"):
+        smp.learn_boltzmann([[0, 1]], n_steps=1, sampler="mcmc")
+    with pytest.raises(ValueError, match="learning_rate"):
+        smp.learn_boltzmann([[0, 1]], n_steps=1, learning_rate=-1.0)
