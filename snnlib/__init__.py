@@ -43,7 +43,9 @@ from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResul
                       hawkes_rates, mean_field, predict_count_covariance, predict_cross_covariance,
                       predict_cross_spectrum, rate_transfer, simulate_hawkes, simulate_network, BrunelStability,
                       WorkingPoint, brunel_instability_lines, brunel_stability, coupling_kernel, covariance_motifs,
-                      weight_matrix, working_point, PopulationSpectra, predict_population_spectrum)
+                      weight_matrix, working_point, PopulationSpectra, predict_population_spectrum, SamplingResult,
+                      boltzmann_probabilities, boltzmann_statistics, gibbs_sampling, kl_divergence, neural_sampling,
+                      state_probabilities, BoltzmannFit, boltzmann_log_likelihood, learn_boltzmann)
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
@@ -77,13 +79,18 @@ __all__ = [
     "hawkes_covariance_density",
     # linear response theory of network correlations
     "predict_cross_spectrum", "predict_cross_covariance", "predict_count_covariance", "covariance_motifs",
-    "predict_population_spectrum", "PopulationSpectra", "coupling_kernel", "weight_matrix", "working_point", "WorkingPoint", "brunel_stability",
+    "predict_population_spectrum", "PopulationSpectra", "coupling_kernel", "weight_matrix", "working_point",
+    "WorkingPoint", "brunel_stability",
     "brunel_instability_lines", "BrunelStability",
+    # neural sampling (chapter 9)
+    "neural_sampling", "SamplingResult", "gibbs_sampling", "boltzmann_probabilities", "boltzmann_statistics",
+    "state_probabilities", "kl_divergence", "learn_boltzmann", "BoltzmannFit", "boltzmann_log_likelihood",
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
     "power_spectrum", "cross_correlogram", "spike_count_correlation", "population_spectrum", "synchrony_index",
-    "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance", "time_blocks", "poisson_spike_train",
+    "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance", "time_blocks",
+    "poisson_spike_train",
     "gamma_spike_train",
     # the susceptibility measured from spikes
     "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",

@@ -30,6 +30,9 @@ from .linear_response import (WorkingPoint, coupling_kernel, covariance_motifs, 
                               predict_cross_covariance, predict_cross_spectrum, weight_matrix, working_point,
                               PopulationSpectra, predict_population_spectrum)
 from .stability import BrunelStability, brunel_instability_lines, brunel_stability
+from .sampling import (BoltzmannFit, SamplingResult, boltzmann_log_likelihood, boltzmann_probabilities,
+                       boltzmann_statistics, gibbs_sampling, kl_divergence, learn_boltzmann, neural_sampling,
+                       state_probabilities)
 
 __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL_LIF", "Network", "Population",
            "Projection", "brunel_network", "NetworkResult", "simulate_network", "MeanField", "mean_field",
@@ -38,4 +41,6 @@ __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL
            "weight_matrix", "working_point", "coupling_kernel", "predict_cross_spectrum", "predict_cross_covariance",
            "predict_count_covariance", "covariance_motifs", "PopulationSpectra", "predict_population_spectrum",
            "BrunelStability", "brunel_stability",
-           "brunel_instability_lines"]
+           "brunel_instability_lines", "SamplingResult", "boltzmann_probabilities", "boltzmann_statistics",
+           "gibbs_sampling", "kl_divergence", "neural_sampling", "state_probabilities", "BoltzmannFit",
+           "boltzmann_log_likelihood", "learn_boltzmann"]
