@@ -366,13 +366,14 @@ class PopulationSpectra(NamedTuple):
     names: tuple
 
 
-def _population_kernel(net: Network, wp: WorkingPoint, f: np.ndarray, variance: bool) -> np.ndarray:
-    """K of the population activities, (F, P, P): mean summed weights of q onto one neuron of p."""
+def _population_kernel(net: Network, wp: WorkingPoint, f: np.ndarray, variance: bool, chi: np.ndarray
+                       ) -> np.ndarray:
+    """K of the population activities, (F, P, P): mean summed weights of q onto one neuron of p;
+    ``chi`` (P, F) the populations' susceptibilities (Hz/mV)."""
     pops = net.populations
     index = {p.name: k for k, p in enumerate(pops)}
     omega = 2.0 * np.pi * f / MS_PER_S                                          # rad/ms
     tau_m = np.array([m.tau_m for m in wp.models]) / MS_PER_S                   # s
-    chi, _ = _group_spectra(wp, f)
     h = np.array([np.ones_like(omega) if ts is None else 1.0 / (1.0 + 1j * omega * ts) for ts in wp.tau_s])
     row = chi * tau_m[:, None] * h                                               # (P, F)
     if variance:
@@ -452,8 +453,8 @@ def predict_population_spectrum(network, freqs, *, variance: bool = False) -> Po
     f = _check_freqs(freqs)
     var = check_bool(variance, "variance")
     wp = working_point(net)
-    k = _population_kernel(net, wp, f, var)
-    _, spec = _group_spectra(wp, f)
+    chi, spec = _group_spectra(wp, f)
+    k = _population_kernel(net, wp, f, var, chi)
     sizes = np.array([p.size for p in net.populations], dtype=float)
     n_pop = sizes.size
     a = np.eye(n_pop) - k
