@@ -191,3 +191,19 @@ def test_learning_bad_input():
         smp.learn_boltzmann([[0, 1]], n_steps=1, sampler="mcmc")
     with pytest.raises(ValueError, match="learning_rate"):
         smp.learn_boltzmann([[0, 1]], n_steps=1, learning_rate=-1.0)
+
+
+def test_kl_divergence_of_the_sampled_distribution_falls_as_one_over_time():
+    # for N effectively independent samples of S states the expected KL of the empirical
+    # distribution is (S - 1) / (2 N) (the chi-square limit), so KL ~ 1/T; with S - 1 = 31 degrees
+    # of freedom its relative spread is sqrt(2 / 31) = 0.25, and the slope fitted over a factor 16
+    # in T has a standard error of about 0.25 sqrt(2) / log(16) = 0.13
+    w, b = _model(5, 18)
+    p = smp.boltzmann_probabilities(w, b)
+    res = smp.neural_sampling(w, b, tau=10.0, t_max=1_600_000.0, sample_every=5.0, seed=19)
+    s = res.states[20:]
+    lengths = np.array([20_000, 80_000, 320_000]) // 5         # samples for T = 0.1, 0.4, 1.6 x 10^3 s
+    kl = [np.mean([smp.kl_divergence(smp.state_probabilities(blk), p)
+                   for blk in np.array_split(s[:len(s) // n * n], len(s) // n)]) for n in lengths]
+    slope = np.polyfit(np.log(lengths), np.log(kl), 1)[0]
+    assert abs(slope + 1.0) < 3 * 0.13
