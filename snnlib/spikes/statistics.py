@@ -964,6 +964,13 @@ def spike_count_correlation(spikes, spike_ids=None, *, window: float, pairs=None
     return float(rho[0, 1]) if pairs is not None else rho
 
 
+def _check_blocks(value, name: str) -> int:
+    """A number of blocks of a record: an integer >= 2 (ValueError naming ``name`` otherwise)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 2:
+        raise ValueError(f"{name} must be an integer >= 2, got {value!r}")
+    return int(value)
+
+
 def _mean_offdiagonal(counts: np.ndarray) -> float:
     """Mean Pearson correlation over all pairs of rows of ``counts`` (pairs with a row that does
     not vary are left out)."""
@@ -1017,8 +1024,7 @@ def mean_count_correlation(spikes, spike_ids=None, *, window: float, neurons=Non
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
     window = check_positive(window, "window", unit="ms")
-    if isinstance(blocks, (bool, np.bool_)) or not isinstance(blocks, (int, np.integer)) or blocks < 2:
-        raise ValueError(f"blocks must be an integer >= 2, got {blocks!r}")
+    blocks = _check_blocks(blocks, "blocks")
     ids = np.arange(st.n_neurons) if neurons is None else check_array(
         neurons, "neurons", ndim=1, dtype=np.int64, low=0, high=st.n_neurons - 1)
     if ids.size < 2 or np.unique(ids).size != ids.size:
@@ -1082,8 +1088,7 @@ def count_covariance(spikes, spike_ids=None, *, window: float, blocks: int = 10,
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
     window = check_positive(window, "window", unit="ms")
-    if isinstance(blocks, (bool, np.bool_)) or not isinstance(blocks, (int, np.integer)) or blocks < 2:
-        raise ValueError(f"blocks must be an integer >= 2, got {blocks!r}")
+    blocks = _check_blocks(blocks, "blocks")
     n_win = _n_bins(st.t_max, window, "window", at_least=2 * blocks)
     check_memory(8.0 * st.n_neurons * (n_win + (blocks + 2) * st.n_neurons), "window",
                  what=f"the counts and {blocks} covariance matrices of {st.n_neurons} neurons",
@@ -1127,18 +1132,14 @@ def time_blocks(spikes, n_blocks: int, spike_ids=None, *, n_neurons: int | None 
     [[1.0, 3.0, 6.0], [2.0, 7.0]]
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
-    if isinstance(n_blocks, (bool, np.bool_)) or not isinstance(n_blocks, (int, np.integer)) or n_blocks < 2:
-        raise ValueError(f"n_blocks must be an integer >= 2, got {n_blocks!r}")
+    n_blocks = _check_blocks(n_blocks, "n_blocks")
     length = st.t_max / n_blocks
     which = np.minimum(np.floor(st.spike_times / length + EDGE_SNAP).astype(np.int64), n_blocks - 1)
-    edges = np.searchsorted(which, np.arange(n_blocks + 1), side="left") if np.all(np.diff(which) >= 0) else None
+    order = np.argsort(which, kind="stable")            # by block, each block in the record's order
+    edges = np.searchsorted(which[order], np.arange(n_blocks + 1))
     out = []
     for b in range(n_blocks):
-        if edges is not None:
-            sl = slice(edges[b], edges[b + 1])
-            times, ids = st.spike_times[sl], st.spike_ids[sl]
-        else:
-            keep = which == b
-            times, ids = st.spike_times[keep], st.spike_ids[keep]
-        out.append(SpikeTrains(np.clip(times - b * length, 0.0, length), ids, st.n_neurons, length))
+        sel = order[edges[b]:edges[b + 1]]
+        times = np.clip(st.spike_times[sel] - b * length, 0.0, length)
+        out.append(SpikeTrains(times, st.spike_ids[sel], st.n_neurons, length))
     return out
