@@ -45,7 +45,8 @@ from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResul
                       WorkingPoint, brunel_instability_lines, brunel_stability, coupling_kernel, covariance_motifs,
                       weight_matrix, working_point, PopulationSpectra, predict_population_spectrum, SamplingResult,
                       boltzmann_probabilities, boltzmann_statistics, gibbs_sampling, kl_divergence, neural_sampling,
-                      state_probabilities, BoltzmannFit, boltzmann_log_likelihood, learn_boltzmann)
+                      state_probabilities, BoltzmannFit, boltzmann_log_likelihood, learn_boltzmann,
+                      HawkesFit, fit_hawkes_weights, infer_hawkes_weights, mean_field_weights)
 # -- spike trains: containers, statistics from data, generators --
 from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, PowerSpectrum, SpikeTrains,
                      bin_spikes, cross_correlogram, cv_isi, fano_factor, fano_factor_curve, firing_rates,
@@ -53,7 +54,7 @@ from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, Power
                      power_spectrum, spike_count_correlation, synchrony_index, mean_count_correlation,
                      MeanCorrelation, CountCovariance, count_covariance, time_blocks, RateResponse, lock_in_response,
                      reverse_correlation, sinusoidal_input, white_noise_input, reverse_correlation_groups,
-                     common_noise_stimulus, spike_kicks)
+                     common_noise_stimulus, spike_kicks, CrossSpectra, cross_spectrum_matrix)
 
 __version__ = "0.1.0"
 
@@ -85,6 +86,8 @@ __all__ = [
     # neural sampling (chapter 9)
     "neural_sampling", "SamplingResult", "gibbs_sampling", "boltzmann_probabilities", "boltzmann_statistics",
     "state_probabilities", "kl_divergence", "learn_boltzmann", "BoltzmannFit", "boltzmann_log_likelihood",
+    # connectivity from correlations and correlations by design (chapter 9)
+    "fit_hawkes_weights", "HawkesFit", "infer_hawkes_weights", "mean_field_weights",
     # spike trains
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
@@ -95,4 +98,6 @@ __all__ = [
     # the susceptibility measured from spikes
     "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",
     "reverse_correlation_groups", "common_noise_stimulus", "spike_kicks",
+    # cross-spectra of many trains
+    "CrossSpectra", "cross_spectrum_matrix",
 ]

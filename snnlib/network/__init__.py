@@ -33,6 +33,7 @@ from .stability import BrunelStability, brunel_instability_lines, brunel_stabili
 from .sampling import (BoltzmannFit, SamplingResult, boltzmann_log_likelihood, boltzmann_probabilities,
                        boltzmann_statistics, gibbs_sampling, kl_divergence, learn_boltzmann, neural_sampling,
                        state_probabilities)
+from .inverse import HawkesFit, fit_hawkes_weights, infer_hawkes_weights, mean_field_weights
 
 __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL_LIF", "Network", "Population",
            "Projection", "brunel_network", "NetworkResult", "simulate_network", "MeanField", "mean_field",
@@ -43,4 +44,5 @@ __all__ = ["Connectivity", "bernoulli", "fixed_indegree", "from_matrix", "BRUNEL
            "BrunelStability", "brunel_stability",
            "brunel_instability_lines", "SamplingResult", "boltzmann_probabilities", "boltzmann_statistics",
            "gibbs_sampling", "kl_divergence", "neural_sampling", "state_probabilities", "BoltzmannFit",
-           "boltzmann_log_likelihood", "learn_boltzmann"]
+           "boltzmann_log_likelihood", "learn_boltzmann",
+           "HawkesFit", "fit_hawkes_weights", "infer_hawkes_weights", "mean_field_weights"]

@@ -8,6 +8,7 @@
   spike-count correlations;
 * :mod:`~snnlib.spikes.response`: the susceptibility *measured* from spikes, by sinusoidal
   modulation (lock-in) or white-noise reverse correlation, and the inputs that drive them;
+* :mod:`~snnlib.spikes.cross_spectrum`: the matrix of cross-spectra of many trains at chosen frequencies;
 * :mod:`~snnlib.spikes.generators`: Poisson (homogeneous and inhomogeneous) and Gamma renewal trains.
 
 Every statistic accepts a :class:`SpikeTrains`, the result of a simulation, or raw arrays.
@@ -15,6 +16,7 @@ Every statistic accepts a :class:`SpikeTrains`, the result of a simulation, or r
 
 from .containers import (BinnedSpikes, CountCovariance, Correlogram, FanoCurve, MeanCorrelation, PopulationRate,
                          PowerSpectrum, SpikeTrains)
+from .cross_spectrum import CrossSpectra, cross_spectrum_matrix
 from .generators import gamma_spike_train, poisson_spike_train
 from .response import (RateResponse, common_noise_stimulus, lock_in_response, reverse_correlation,
                        reverse_correlation_groups, sinusoidal_input, spike_kicks, white_noise_input)
@@ -29,5 +31,5 @@ __all__ = [
     "mean_count_correlation", "MeanCorrelation", "count_covariance", "CountCovariance", "time_blocks",
     "poisson_spike_train", "gamma_spike_train",
     "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",
-    "reverse_correlation_groups", "common_noise_stimulus", "spike_kicks",
+    "reverse_correlation_groups", "common_noise_stimulus", "spike_kicks", "CrossSpectra", "cross_spectrum_matrix",
 ]

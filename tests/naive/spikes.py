@@ -212,3 +212,27 @@ def reverse_correlation_groups(groups, dt, seg, first, delay, n_freqs):
         var = (g - 1) / g * sum(abs(loo[i][k] - mean) ** 2 for i in range(g))
         se.append(math.sqrt(var / 2.0))
     return np.array(chi), np.array(se), np.array(loo)
+
+
+def cross_spectrum_matrix(times, ids, n_neurons, t_max, freqs, segment_length):
+    """Average periodogram of each pair, one segment, one spike and one pair at a time: the twin of
+    snnlib.spikes.cross_spectrum.cross_spectrum_matrix (spectra only, Hz)."""
+    n_seg = int(t_max // segment_length)
+    seconds = segment_length / 1000.0
+    out = np.zeros((len(freqs), n_neurons, n_neurons), dtype=complex)
+    for q, f in enumerate(freqs):
+        x = [[0j] * n_neurons for _ in range(n_seg)]
+        for t, i in zip(times, ids):
+            s = int(math.floor(t / segment_length))
+            if s < n_seg:
+                x[s][i] += cmath.exp(-2j * math.pi * f * (t - s * segment_length) / 1000.0)
+        if f == 0.0:
+            for i in range(n_neurons):
+                mean = sum(x[s][i] for s in range(n_seg)) / n_seg
+                for s in range(n_seg):
+                    x[s][i] -= mean
+        for i in range(n_neurons):
+            for j in range(n_neurons):
+                acc = sum(x[s][i] * x[s][j].conjugate() for s in range(n_seg))
+                out[q, i, j] = acc / ((n_seg - 1) if f == 0.0 else n_seg) / seconds
+    return out
