@@ -61,7 +61,7 @@ __version__ = "0.1.0"
 # -- PSP kernel, shot noise and Campbell's theorem (chapter 2) --
 from .neuron.synapse import CampbellMoments, campbell_moments, psp_kernel, psp_peak, shot_noise
 # -- renewal theory of Gamma trains and the hazard (chapter 2) --
-from .spikes.renewal import (HazardEstimate, gamma_autocorrelation, gamma_hazard, gamma_isi_density,
+from .spikes.renewal import (HazardEstimate, gamma_autocorrelation, gamma_fano_factor, gamma_hazard, gamma_isi_density,
                              gamma_spectrum, gamma_survivor, hazard_estimate)
 
 __all__ = [
@@ -111,4 +111,5 @@ __all__ = [
     # renewal theory of Gamma trains and the hazard (chapter 2)
     "gamma_isi_density", "gamma_survivor", "gamma_hazard", "gamma_autocorrelation", "gamma_spectrum",
     "HazardEstimate", "hazard_estimate",
+    "gamma_fano_factor",
 ]

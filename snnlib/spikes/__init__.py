@@ -24,7 +24,7 @@ from .statistics import (bin_spikes, count_covariance, cross_correlogram, cv_isi
                          firing_rates, isi, mean_count_correlation, population_rate, population_spectrum, power_spectrum,
                          spike_count_correlation, synchrony_index, time_blocks)
 
-from .renewal import (HazardEstimate, gamma_autocorrelation, gamma_hazard, gamma_isi_density, gamma_spectrum,
+from .renewal import (HazardEstimate, gamma_autocorrelation, gamma_fano_factor, gamma_hazard, gamma_isi_density, gamma_spectrum,
                       gamma_survivor, hazard_estimate)
 
 __all__ = [
@@ -37,4 +37,5 @@ __all__ = [
     "reverse_correlation_groups", "common_noise_stimulus", "spike_kicks", "CrossSpectra", "cross_spectrum_matrix",
     "gamma_isi_density", "gamma_survivor", "gamma_hazard", "gamma_autocorrelation", "gamma_spectrum",
     "HazardEstimate", "hazard_estimate",
+    "gamma_fano_factor",
 ]

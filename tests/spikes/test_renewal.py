@@ -117,3 +117,27 @@ def test_hazard_estimate_against_gamma_hazard():
 def test_bad_input_names_the_argument(call, err, match):
     with pytest.raises(err, match=match):
         call()
+
+
+@pytest.mark.parametrize("k", [0.5, 1.0, 4.0])
+def test_fano_factor_limits_and_spectral_route(k):
+    from snnlib import gamma_fano_factor
+    f_short, f_long = gamma_fano_factor([1e-3, 1e6], RATE, k)
+    assert f_short == pytest.approx(1.0, abs=0.02 if k < 1 else 1e-4)   # F - 1 ~ T_w^k for k < 1
+    assert f_long == pytest.approx(1.0 / k, rel=1e-3)
+    # independent route: Var N(W) / (r W) = (1/(r W)) int S(f) W^2 sinc^2(f W) df (Wiener-Khinchin)
+    w = 100.0   # ms
+    f = np.linspace(0.0, 20_000.0, 2_000_001)   # Hz; the tail beyond adds r * (1/pi^2 f W)
+    integrand = (gamma_spectrum(f, RATE, k) - RATE) * np.sinc(f * w / 1000.0) ** 2
+    spectral = 1.0 + 2.0 * np.trapezoid(integrand, f) * (w / 1000.0) / RATE
+    assert gamma_fano_factor(w, RATE, k) == pytest.approx(spectral, abs=2e-3)
+
+
+def test_fano_factor_against_simulated_trains():
+    from snnlib import gamma_fano_factor
+    windows = np.geomspace(1.0, 2000.0, 8)
+    for k in [0.5, 4.0]:
+        st = snnlib.gamma_spike_train(RATE, k, 20_000.0, n_trains=50, seed=6)
+        curve = snnlib.fano_factor_curve(st, windows=windows)
+        z = (curve.fano - gamma_fano_factor(windows, RATE, k)) / curve.sem
+        assert np.max(np.abs(z)) < 5.0
