@@ -96,9 +96,12 @@ def test_hazard_estimate_against_gamma_hazard():
     isis = rng.gamma(4.0, 1000.0 / (4.0 * RATE), 200_000)
     edges = np.arange(0.0, 150.0, 1.0)
     h = hazard_estimate(isis, edges)
-    # exact hazard of a 1-ms bin: 1 - S(right)/S(left), per bin width
+    # the mean hazard over a bin: -ln[S(right)/S(left)] / width; and by quadrature of rho
     s = gamma_survivor(edges, RATE, 4.0)
-    exact = 1000.0 * (1.0 - s[1:] / s[:-1]) / 1.0
+    exact = -1000.0 * np.log(s[1:] / s[:-1]) / 1.0
+    for j in [3, 40, 120]:
+        mean_rho = integrate.quad(gamma_hazard, edges[j], edges[j + 1], args=(RATE, 4.0))[0]
+        assert exact[j] == pytest.approx(mean_rho, rel=1e-7)
     ok = h.at_risk > 100
     z = (h.hazard[ok] - exact[ok]) / h.sem[ok].clip(min=1e-12)
     assert np.max(np.abs(z[h.hazard[ok] > 0])) < 5.0
