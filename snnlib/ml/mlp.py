@@ -713,8 +713,13 @@ def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1,
                              f"labels up to {int(y_val.max()) if y_val.size else None}")
         val_history = np.zeros(epochs)
 
+        rows = np.arange(y_val.size)
+
         def after_epoch(e, p):
-            val_history[e] = _loss_and_grad(p, x_val, y_val)[0]
+            z = _forward(p, x_val)[1][-1]                   # logits
+            zmax = z.max(axis=1)
+            log_p = z[rows, y_val] - zmax - np.log(np.exp(z - zmax[:, None]).sum(axis=1))
+            val_history[e] = -float(log_p.mean())
     rng = as_generator(seed)
     params = _init(sizes, activation, rng)
     train = _train_numba if method == "numba" else _train_numpy
