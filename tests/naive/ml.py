@@ -60,7 +60,8 @@ def mlp_loss_and_grad(weights, biases, x, y, activation="tanh"):
     return -log_p[rows, y].mean(), grad_w, grad_b
 
 
-def train_mlp(x, y, hidden, eta, batch_size, epochs, seed, activation="tanh"):
+def train_mlp(x, y, hidden, eta, batch_size, epochs, seed,
+              activation="tanh"):
     "Minibatch SGD from scratch; same random numbers as ml.train_mlp."
     rng = np.random.default_rng(seed)
     sizes = [x.shape[1], *hidden, int(y.max()) + 1]
