@@ -58,6 +58,12 @@ from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, Power
 
 __version__ = "0.1.0"
 
+# -- PSP kernel, shot noise and Campbell's theorem (chapter 2) --
+from .neuron.synapse import CampbellMoments, campbell_moments, psp_kernel, psp_peak, shot_noise
+# -- renewal theory of Gamma trains and the hazard (chapter 2) --
+from .spikes.renewal import (HazardEstimate, gamma_autocorrelation, gamma_fano_factor, gamma_hazard, gamma_isi_density,
+                             gamma_spectrum, gamma_survivor, hazard_estimate)
+
 __all__ = [
     # subpackages imported as modules
     "interop", "ml", "network", "plotting", "units",
@@ -100,4 +106,10 @@ __all__ = [
     "reverse_correlation_groups", "common_noise_stimulus", "spike_kicks",
     # cross-spectra of many trains
     "CrossSpectra", "cross_spectrum_matrix",
+    # PSP kernel, shot noise and Campbell's theorem (chapter 2)
+    "psp_kernel", "psp_peak", "shot_noise", "CampbellMoments", "campbell_moments",
+    # renewal theory of Gamma trains and the hazard (chapter 2)
+    "gamma_isi_density", "gamma_survivor", "gamma_hazard", "gamma_autocorrelation", "gamma_spectrum",
+    "HazardEstimate", "hazard_estimate",
+    "gamma_fano_factor",
 ]

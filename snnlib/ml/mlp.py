@@ -149,6 +149,9 @@ class MLPTrainResult(NamedTuple):
         before its update.
     method : str
         Implementation used, ``"numba"`` or ``"numpy"``.
+    val_loss_history : numpy.ndarray, shape (epochs,), or None
+        Mean cross-entropy (nats) on the validation set after each epoch, if
+        :func:`train_mlp` was given ``validation``; else None.
 
     Examples
     --------
@@ -162,6 +165,7 @@ class MLPTrainResult(NamedTuple):
     params: MLPParams
     loss_history: np.ndarray
     method: str
+    val_loss_history: np.ndarray | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -254,13 +258,15 @@ def _loss_and_grad(params, x, y):
     return loss, gw, gb
 
 
-def _train_numpy(params, x, y, rng, epochs, eta, batch_size):
+def _train_numpy(params, x, y, rng, epochs, eta, batch_size, after_epoch=None):
     ws = [w.copy() for w in params.weights]
     bs = [b.copy() for b in params.biases]
     p = MLPParams(ws, bs, params.activation)
     n = x.shape[0]
     history = np.zeros(epochs)
-    for first, orders in epoch_order_chunks(rng, n, epochs):
+    # one epoch per chunk when a callback needs the parameters after each epoch (same draws)
+    chunks = epoch_order_chunks(rng, n, epochs, **({"chunk": 1} if after_epoch else {}))
+    for first, orders in chunks:
         for e in range(orders.shape[0]):
             total = 0.0
             for start in range(0, n, batch_size):
@@ -271,6 +277,8 @@ def _train_numpy(params, x, y, rng, epochs, eta, batch_size):
                     ws[l] -= eta * gw[l]
                     bs[l] -= eta * gb[l]
             history[first + e] = total / n
+        if after_epoch is not None:
+            after_epoch(first, MLPParams(tuple(ws), tuple(bs), params.activation))
     return MLPParams(tuple(ws), tuple(bs), params.activation), history
 
 
@@ -409,15 +417,18 @@ def _train_kernel(x, y, orders, sizes, woff, boff, aoff, theta, eta, batch_size,
         history[e] = total / n
 
 
-def _train_numba(params, x, y, rng, epochs, eta, batch_size):
+def _train_numba(params, x, y, rng, epochs, eta, batch_size, after_epoch=None):
     sizes = np.array(params.layer_sizes, dtype=np.int64)
     woff, boff, _ = _layout(sizes)
     aoff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     theta = _flatten(params)
     history = np.zeros(epochs)
-    for first, orders in epoch_order_chunks(rng, x.shape[0], epochs):
+    chunks = epoch_order_chunks(rng, x.shape[0], epochs, **({"chunk": 1} if after_epoch else {}))
+    for first, orders in chunks:
         _train_kernel(x, y, orders, sizes, woff, boff, aoff, theta, eta, batch_size,
                       _ACT_CODE[params.activation], history[first:first + orders.shape[0]])
+        if after_epoch is not None:
+            after_epoch(first, _unflatten(theta, sizes, params.activation))
     return _unflatten(theta, sizes, params.activation), history
 
 
@@ -611,7 +622,7 @@ def _check_hidden(hidden) -> tuple:
 
 
 def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1, batch_size: int = 32,
-              epochs: int = 100, seed=None, method: str = "numba") -> MLPTrainResult:
+              epochs: int = 100, seed=None, method: str = "numba", validation=None) -> MLPTrainResult:
     r"""Train an MLP classifier by minibatch stochastic gradient descent.
 
     The parameters are drawn by :func:`init_mlp` from ``seed``; each epoch then
@@ -644,11 +655,17 @@ def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1,
         Implementation: the jitted kernel (faster on the book's workloads, see
         ``benchmarks/bench_mlp.py``) or vectorised NumPy. Both give the same result
         up to floating-point rounding.
+    validation : None or (x_val, y_val)
+        Held-out inputs (a.u., shape (m, n_in)) and labels (whole numbers in [0, K)),
+        never used for training: their mean cross-entropy is recorded after each epoch in
+        ``val_loss_history``, for model selection (early stopping). The training itself,
+        and its random numbers, are the same with and without it.
 
     Returns
     -------
     MLPTrainResult
-        Trained parameters, mean training loss per epoch (nats), method used.
+        Trained parameters, mean training loss per epoch (nats), method used, and the
+        validation loss per epoch (nats) if ``validation`` was given.
 
     Notes
     -----
@@ -683,8 +700,28 @@ def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1,
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     check_work(float(epochs) * n * n_params * _OPS_PER_PARAM, "epochs", what="multiply-adds of training",
                hint="lower epochs, or use fewer points or a smaller network")
+    after_epoch, val_history = None, None
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise TypeError("validation must be None or a pair (x_val, y_val)")
+        x_val = check_array(validation[0], "validation x_val", ndim=2)
+        y_val = check_array(validation[1], "validation y_val", ndim=1, dtype=np.int64, low=0)
+        check_one_per_row(y_val, x_val, "validation y_val", "validation x_val")
+        if x_val.shape[1] != x.shape[1] or (y_val.size and y_val.max() >= n_classes):
+            raise ValueError(f"validation must have {x.shape[1]} input columns and labels in "
+                             f"[0, {n_classes - 1}], got {x_val.shape[1]} columns, "
+                             f"labels up to {int(y_val.max()) if y_val.size else None}")
+        val_history = np.zeros(epochs)
+
+        rows = np.arange(y_val.size)
+
+        def after_epoch(e, p):
+            z = _forward(p, x_val)[1][-1]                   # logits
+            zmax = z.max(axis=1)
+            log_p = z[rows, y_val] - zmax - np.log(np.exp(z - zmax[:, None]).sum(axis=1))
+            val_history[e] = -float(log_p.mean())
     rng = as_generator(seed)
     params = _init(sizes, activation, rng)
     train = _train_numba if method == "numba" else _train_numpy
-    params, history = train(params, x, y, rng, epochs, eta, batch_size)
-    return MLPTrainResult(params, history, method)
+    params, history = train(params, x, y, rng, epochs, eta, batch_size, after_epoch)
+    return MLPTrainResult(params, history, method, val_history)

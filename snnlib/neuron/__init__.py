@@ -14,7 +14,10 @@ from .deterministic import (DeterministicRun, eif_fi_curve, lif_fi_curve, lif_is
                             simulate_deterministic)
 from .montecarlo import PopulationResult, langevin_noise, simulate_population
 
+from .synapse import CampbellMoments, campbell_moments, psp_kernel, psp_peak, shot_noise
+
 __all__ = [
     "DeterministicRun", "eif_fi_curve", "lif_fi_curve", "lif_isi", "lif_trajectory", "rheobase",
     "simulate_deterministic", "PopulationResult", "langevin_noise", "simulate_population",
+    "psp_kernel", "psp_peak", "shot_noise", "CampbellMoments", "campbell_moments",
 ]

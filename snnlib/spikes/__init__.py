@@ -24,6 +24,9 @@ from .statistics import (bin_spikes, count_covariance, cross_correlogram, cv_isi
                          firing_rates, isi, mean_count_correlation, population_rate, population_spectrum, power_spectrum,
                          spike_count_correlation, synchrony_index, time_blocks)
 
+from .renewal import (HazardEstimate, gamma_autocorrelation, gamma_fano_factor, gamma_hazard, gamma_isi_density, gamma_spectrum,
+                      gamma_survivor, hazard_estimate)
+
 __all__ = [
     "SpikeTrains", "BinnedSpikes", "PopulationRate", "PowerSpectrum", "Correlogram", "FanoCurve",
     "bin_spikes", "firing_rates", "isi", "cv_isi", "fano_factor", "fano_factor_curve", "population_rate",
@@ -32,4 +35,7 @@ __all__ = [
     "poisson_spike_train", "gamma_spike_train",
     "RateResponse", "sinusoidal_input", "lock_in_response", "white_noise_input", "reverse_correlation",
     "reverse_correlation_groups", "common_noise_stimulus", "spike_kicks", "CrossSpectra", "cross_spectrum_matrix",
+    "gamma_isi_density", "gamma_survivor", "gamma_hazard", "gamma_autocorrelation", "gamma_spectrum",
+    "HazardEstimate", "hazard_estimate",
+    "gamma_fano_factor",
 ]

@@ -226,5 +226,32 @@ def test_notebook_scratch_code_is_the_naive_reference():
     path = Path(__file__).parents[2] / "chapters" / "01_deep_learning.ipynb"
     cells = json.loads(path.read_text())["cells"]
     sources = ["".join(c["source"]).strip() for c in cells if c["cell_type"] == "code"]
-    for fn in (naive.mlp_loss_and_grad, naive.train_mlp):
+    for fn in (naive.ml.forward, naive.mlp_loss_and_grad, naive.train_mlp):
         assert inspect.getsource(fn).strip() in sources, fn.__name__
+
+
+@pytest.mark.parametrize("method", ["numba", "numpy"])
+def test_validation_loss_is_the_loss_after_each_epoch(method):
+    # independent route: train for e epochs from scratch and evaluate the held-out loss
+    x, y = ml.two_moons(120, noise=0.2, seed=3)
+    xv, yv = ml.two_moons(60, noise=0.2, seed=4)
+    r = ml.train_mlp(x, y, hidden=8, eta=0.3, batch_size=16, epochs=6, seed=5, method=method,
+                     validation=(xv, yv))
+    plain = ml.train_mlp(x, y, hidden=8, eta=0.3, batch_size=16, epochs=6, seed=5, method=method)
+    assert np.array_equal(r.loss_history, plain.loss_history) and plain.val_loss_history is None
+    for e in [1, 3, 6]:
+        short = ml.train_mlp(x, y, hidden=8, eta=0.3, batch_size=16, epochs=e, seed=5, method=method)
+        assert r.val_loss_history[e - 1] == pytest.approx(ml.loss_and_grad(short.params, xv, yv).loss,
+                                                          rel=1e-10)
+
+
+@pytest.mark.parametrize("validation, err, match", [
+    ("abc", TypeError, "validation must be None or a pair"),
+    ((np.ones((3, 3)), [0, 1, 0]), ValueError, "validation must have 2 input columns"),
+    ((np.ones((3, 2)), [0, 1]), ValueError, "validation y_val must have one label per row"),
+    ((np.ones((2, 2)), [0, 5]), ValueError, r"labels in \[0, 1\]"),
+])
+def test_validation_bad_input(validation, err, match):
+    x, y = ml.two_moons(20, noise=0.2, seed=3)
+    with pytest.raises(err, match=match):
+        ml.train_mlp(x, y, hidden=4, epochs=1, seed=0, validation=validation)

@@ -31,36 +31,43 @@ def train_perceptron(x, y_pm1, orders, eta=1.0):
     return np.array(w), mistakes
 
 
-def mlp_loss_and_grad(weights, biases, x, y, activation="tanh"):
-    """Mean cross-entropy of an MLP with softmax output, and its gradient by backprop."""
-    acts = [x]                                            # forward: a = f(a_prev W + b)
+def forward(weights, biases, x, activation="tanh"):
+    "Activations a^(0..D-1) and log P(y|x) of an MLP with softmax output."
+    acts = [x]                                    # a = f(a_prev W + b)
     for w, b in zip(weights[:-1], biases[:-1]):
         z = acts[-1] @ w + b
-        acts.append(np.tanh(z) if activation == "tanh" else np.maximum(z, 0.0))
-    z = acts[-1] @ weights[-1] + biases[-1]               # logits
-    z = z - z.max(axis=1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))   # log P(y|x), softmax
-    n, rows = len(y), np.arange(len(y))
-    loss = -log_p[rows, y].mean()
-    delta = np.exp(log_p)                                 # backward: delta = (p - onehot(y)) / n
+        acts.append(np.tanh(z) if activation == "tanh" else np.maximum(z, 0))
+    z = acts[-1] @ weights[-1] + biases[-1]       # logits
+    z = z - z.max(axis=1, keepdims=True)          # stable softmax
+    return acts, z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def mlp_loss_and_grad(weights, biases, x, y, activation="tanh"):
+    "Mean cross-entropy of an MLP, and its gradient by backprop."
+    acts, log_p = forward(weights, biases, x, activation)
+    rows = np.arange(len(y))
+    delta = np.exp(log_p)                         # (p - onehot(y)) / n
     delta[rows, y] -= 1.0
-    delta /= n
+    delta /= len(y)
     grad_w, grad_b = [None] * len(weights), [None] * len(weights)
     for l in range(len(weights) - 1, -1, -1):
-        grad_w[l] = acts[l].T @ delta                     # dL/dW = a_prev^T delta
+        grad_w[l] = acts[l].T @ delta             # dL/dW = a_prev^T delta
         grad_b[l] = delta.sum(axis=0)
-        if l > 0:                                         # delta_prev = (delta W^T) * f'(z_prev)
-            deriv = 1.0 - acts[l] ** 2 if activation == "tanh" else (acts[l] > 0.0)
+        if l > 0:                                 # (delta W^T) * f'(z_prev)
+            deriv = (1 - acts[l] ** 2 if activation == "tanh"
+                     else acts[l] > 0)
             delta = (delta @ weights[l].T) * deriv
-    return loss, grad_w, grad_b
+    return -log_p[rows, y].mean(), grad_w, grad_b
 
 
-def train_mlp(x, y, hidden, eta, batch_size, epochs, seed, activation="tanh"):
-    """Minibatch SGD from scratch; draws the same random numbers as snnlib.ml.train_mlp."""
+def train_mlp(x, y, hidden, eta, batch_size, epochs, seed,
+              activation="tanh"):
+    "Minibatch SGD from scratch; same random numbers as ml.train_mlp."
     rng = np.random.default_rng(seed)
     sizes = [x.shape[1], *hidden, int(y.max()) + 1]
-    gain = 1.0 if activation == "tanh" else 2.0           # weight variance gain / fan_in
-    weights = [rng.standard_normal((a, b)) * np.sqrt(gain / a) for a, b in zip(sizes[:-1], sizes[1:])]
+    gain = 1.0 if activation == "tanh" else 2.0   # weight variance * fan-in
+    weights = [rng.standard_normal((a, b)) * np.sqrt(gain / a)
+               for a, b in zip(sizes[:-1], sizes[1:])]
     biases = [np.zeros(b) for b in sizes[1:]]
     orders = [rng.permutation(len(y)) for _ in range(epochs)]
     history = []
@@ -68,9 +75,10 @@ def train_mlp(x, y, hidden, eta, batch_size, epochs, seed, activation="tanh"):
         total = 0.0
         for start in range(0, len(y), batch_size):
             idx = order[start:start + batch_size]
-            loss, gw, gb = mlp_loss_and_grad(weights, biases, x[idx], y[idx], activation)
+            loss, gw, gb = mlp_loss_and_grad(weights, biases, x[idx], y[idx],
+                                             activation)
             total += loss * len(idx)
-            for l in range(len(weights)):                 # SGD step: phi -= eta dL/dphi
+            for l in range(len(weights)):         # phi -= eta dL/dphi
                 weights[l] -= eta * gw[l]
                 biases[l] -= eta * gb[l]
         history.append(total / len(y))

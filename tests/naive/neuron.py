@@ -173,3 +173,17 @@ def simulate_population(model, mu, sigma, n_neurons, n_steps, dt, seed_u64, *, v
     steps = np.array([k for k, _ in spikes], dtype=np.int64)
     ids = np.array([i for _, i in spikes], dtype=np.int64)
     return steps, ids, traces
+
+
+def shot_noise(spike_times, weights, times, tau_m, tau_s):
+    """Summed PSPs by the direct double loop over evaluation times and spikes (synapse.shot_noise)."""
+    weights = np.broadcast_to(np.asarray(weights, dtype=float), np.shape(spike_times))
+    out = np.zeros(len(times))
+    for i, t in enumerate(times):
+        for tk, j in zip(spike_times, weights):
+            s = t - tk
+            if s < 0:
+                continue
+            fast = math.exp(-s / tau_s) if tau_s > 0 else 0.0
+            out[i] += j * tau_m / (tau_m - tau_s) * (math.exp(-s / tau_m) - fast)
+    return out
