@@ -18,3 +18,10 @@ __all__ = [
     "DeterministicRun", "eif_fi_curve", "lif_fi_curve", "lif_isi", "lif_trajectory", "rheobase",
     "simulate_deterministic", "PopulationResult", "langevin_noise", "simulate_population",
 ]
+# EIF fixed points, the LIF's interspike-interval density and the first-k-intervals sample
+from .fixed_points import EIFFixedPoints, eif_fixed_points
+from .first_passage import ISIDensity, lif_isi_density
+from .intervals import FirstIntervals, first_intervals
+
+__all__ += ["EIFFixedPoints", "eif_fixed_points", "ISIDensity", "lif_isi_density", "FirstIntervals",
+            "first_intervals"]
