@@ -57,7 +57,7 @@ from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, Power
                      common_noise_stimulus, spike_kicks, CrossSpectra, cross_spectrum_matrix)
 # -- EIF fixed points, the LIF's interval density, the first k intervals of every neuron --
 from .neuron import (EIFFixedPoints, FirstIntervals, ISIDensity, eif_fixed_points, first_intervals,
-                     lif_isi_density)
+                     lif_isi_density, IntervalDensity, interval_density)
 
 __version__ = "0.1.0"
 
@@ -105,4 +105,5 @@ __all__ = [
     "CrossSpectra", "cross_spectrum_matrix",
     # EIF fixed points, interval density, first k intervals (chapters 3-4)
     "EIFFixedPoints", "eif_fixed_points", "ISIDensity", "lif_isi_density", "FirstIntervals", "first_intervals",
+    "IntervalDensity", "interval_density",
 ]

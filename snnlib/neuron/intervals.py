@@ -15,10 +15,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._core.validation import check_int, check_positive
+from .._core.validation import check_array, check_int, check_positive
 from .montecarlo import simulate_population
 
-__all__ = ["FirstIntervals", "first_intervals"]
+__all__ = ["FirstIntervals", "first_intervals", "IntervalDensity", "interval_density"]
 
 #: Largest number of times the run is doubled before giving up.
 MAX_DOUBLINGS = 12
@@ -131,3 +131,87 @@ def first_intervals(model, mu, sigma, *, n_neurons, k, t_max, dt=0.1, seed=None,
     spikes = times[idx]
     return FirstIntervals(np.diff(spikes, axis=1), float(t_max))
 
+
+
+class IntervalDensity(NamedTuple):
+    """Output of :func:`interval_density`.
+
+    Parameters
+    ----------
+    density : numpy.ndarray, shape (n_bins,)
+        Estimated interspike-interval density (1/ms) in each bin.
+    n_intervals : int
+        Number of intervals that started early enough to be seen whole up to the last edge
+        (the normalisation).
+
+    Examples
+    --------
+    >>> import numpy as np, snnlib
+    >>> r = snnlib.simulate_population(snnlib.LIF(), 20.0, 2.0, n_neurons=20,
+    ...                                t_max=500.0, seed=0)
+    >>> est = snnlib.interval_density(r, np.arange(0.0, 100.0, 5.0))
+    >>> est.density.shape
+    (19,)
+    """
+
+    density: np.ndarray
+    n_intervals: int
+
+
+def interval_density(result, edges):
+    r"""Unbiased histogram estimate of the interspike-interval density from a run of fixed length.
+
+    Every spike at a time :math:`s \le T - L`, with :math:`T` the duration and :math:`L` the
+    last bin edge, starts an interval that is seen whole if it is shorter than :math:`L`. The
+    histogram of those intervals, divided by the number of such starts (including the intervals
+    longer than :math:`L` or unfinished at :math:`T`) and by the bin widths, estimates the
+    density without the bias against long intervals of pooling every interval of the window.
+
+    Parameters
+    ----------
+    result : PopulationResult
+        A run of :func:`simulate_population` (spike times in ms, ``t_max`` in ms).
+    edges : array_like
+        Increasing bin edges (ms), >= 0, the last at most ``t_max``.
+
+    Returns
+    -------
+    IntervalDensity
+        ``density`` (1/ms) per bin, 0 if no interval could be seen whole, and ``n_intervals``.
+
+    Raises
+    ------
+    ValueError
+        If the edges are not increasing, are negative or end beyond ``t_max``.
+
+    Notes
+    -----
+    For a renewal process the interval that follows a spike is independent of the time of that
+    spike, so selecting the starts by time selects nothing about the lengths (the censoring
+    argument of survival analysis; Nawrot et al. 2008, J Neurosci Methods 169:374).
+
+    Examples
+    --------
+    >>> import numpy as np, snnlib
+    >>> r = snnlib.simulate_population(snnlib.LIF(), 20.0, 2.0, n_neurons=50,
+    ...                                t_max=1000.0, seed=0)
+    >>> est = snnlib.interval_density(r, np.arange(0.0, 100.0, 2.0))
+    >>> bool(abs(est.density.sum() * 2.0 - 1.0) < 0.01)   # CV 0.13: no interval > 98 ms
+    True
+    """
+    edges = check_array(edges, "edges", ndim=1, min_size=2, low=0.0)
+    if np.any(np.diff(edges) <= 0.0):
+        raise ValueError("edges must be strictly increasing (ms)")
+    if edges[-1] > result.t_max:
+        raise ValueError(f"edges must end at most at t_max = {result.t_max:g} ms, got {edges[-1]:g} ms")
+    latest = result.t_max - edges[-1]
+    order = np.lexsort((result.spike_times, result.spike_ids))
+    ids, times = result.spike_ids[order], result.spike_times[order]
+    starts = times <= latest
+    same = np.concatenate([ids[1:] == ids[:-1], [False]])
+    lengths = np.diff(times, append=np.inf)
+    seen = starts & same
+    n_intervals = int(np.count_nonzero(starts))
+    counts = np.histogram(lengths[seen], edges)[0]
+    density = counts / (max(n_intervals, 1) * np.diff(edges))
+    return IntervalDensity(density, n_intervals)
