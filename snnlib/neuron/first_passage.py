@@ -3,8 +3,8 @@ r"""Interspike-interval density of the LIF neuron driven by white noise (first-p
 Between two spikes the free membrane of the LIF is an Ornstein-Uhlenbeck process, and the
 interspike interval is the refractory period plus the first-passage time of that process from
 ``v_reset`` to ``v_th``. Its density :math:`g(t)` solves the second-kind Volterra equation of
-Buonocore, Nobile & Ricciardi (1987, Adv Appl Prob 19:784, eq. 2.7 with the kernel made regular by
-their free function :math:`k(t)`),
+Buonocore, Nobile & Ricciardi (1987, Adv Appl Prob 19:784; their equation with the kernel made
+regular by the choice of their free function :math:`k(t)`),
 
 .. math::
 
@@ -74,7 +74,8 @@ def _ou_kernel_at_threshold(u, s_th, sigma, tau_m):
     one_minus_e = -math.expm1(-u / tau_m)
     one_plus_e = 2.0 - one_minus_e
     var = sigma * sigma * one_minus_e * one_plus_e
-    f = math.exp(-0.5 * s_th * s_th * one_minus_e / (sigma * sigma * one_plus_e)) / math.sqrt(2.0 * math.pi * var)
+    exponent = -0.5 * s_th * s_th * one_minus_e / (sigma * sigma * one_plus_e)
+    f = math.exp(exponent) / math.sqrt(2.0 * math.pi * var)
     return s_th / tau_m * one_minus_e / (2.0 * one_plus_e) * f
 
 
@@ -139,13 +140,14 @@ def lif_isi_density(model, mu, sigma, *, t_max, dt=0.05):
     :math:`\sigma^2(1 - e^{-2u/\tau_m})`. The first-passage density :math:`g` from
     :math:`x_0 = V_\mathrm{reset} - E_L - \mu` to :math:`S = V_\mathrm{th} - E_L - \mu` solves
     :math:`g(t) = 2K(t \mid x_0) - 2\int_0^t g(s) K(t - s \mid S)\,ds` (Buonocore, Nobile &
-    Ricciardi 1987, Adv Appl Prob 19:784, eqs. 2.7 and 3.3), with
-    :math:`K(u \mid y) = [-S/(2\tau_m) + (\sigma^2/\tau_m)(S - y e^{-u/\tau_m})/\mathrm{var}]\,f(S, u \mid y)`:
+    Ricciardi 1987, Adv Appl Prob 19:784, for a constant boundary), with
+    :math:`K(u \mid y) = [-S/(2\tau_m) + (\sigma^2/\tau_m)(S - y e^{-u/\tau_m})/v]\,f(S, u \mid y)`,
+    :math:`v` the variance above:
     the probability current of the free process at :math:`S` plus :math:`S/(2\tau_m)` times
     its density, a combination chosen so that :math:`K(u \mid S) \to 0` as :math:`u \to 0`. The
-    integral is discretised by the trapezoidal rule (their section 4); since
-    :math:`K(u \mid S) \propto \sqrt{u}` near 0 the error is of order :math:`dt^{3/2}`. The mean of the interval
-    is the inverse of the Siegert rate and its CV the one of :func:`lif_cv
+    integral is discretised by the trapezoidal rule; since
+    :math:`K(u \mid S) \propto \sqrt{u}` near 0 the error is of order :math:`dt^{3/2}`. The mean of
+    the interval is the inverse of the Siegert rate and its CV the one of :func:`lif_cv
     <snnlib.fokker_planck.siegert.lif_cv>` (tested). The EIF has no closed-form transition
     density; use a Monte Carlo histogram there.
 

@@ -51,15 +51,16 @@ def first_intervals(model, mu, sigma, *, n_neurons, k, t_max, dt=0.1, seed=None,
                     threshold_correction=True):
     r"""The first ``k`` interspike intervals of every neuron of a noisy population.
 
-    Simulates :func:`simulate_population` for ``t_max``; while some neuron has fewer than ``k``
-    intervals (``k + 1`` spikes), the whole run is repeated with the same seed and twice the
-    duration. Every neuron draws its noise from its own stream, so a longer run continues the
+    Simulates :func:`~snnlib.neuron.montecarlo.simulate_population` for ``t_max``; while some neuron
+    has fewer than ``k`` intervals (``k + 1`` spikes), the whole run is repeated with the same seed
+    and twice the duration. Every neuron draws its noise from its own stream, so a longer run continues the
     shorter one spike for spike: the result is that of one run long enough for every neuron.
 
     Parameters
     ----------
     model : LIF or EIF
-        Neuron parameters (ms, mV), as in :func:`simulate_population`.
+        Neuron parameters (ms, mV), as in
+        :func:`~snnlib.neuron.montecarlo.simulate_population`.
     mu : float or array_like, shape (n_neurons,)
         Mean input (mV), one value for all neurons or one per neuron.
     sigma : float or array_like, shape (n_neurons,)
@@ -72,12 +73,13 @@ def first_intervals(model, mu, sigma, *, n_neurons, k, t_max, dt=0.1, seed=None,
         Duration (ms) of the first attempt, > 0 and a whole number of steps ``dt``; a good
         guess is about ``1.5 (k + 1)`` mean intervals of the slowest neuron.
     dt : float
-        Time step (ms), > 0, as in :func:`simulate_population`.
+        Time step (ms), > 0, as in :func:`~snnlib.neuron.montecarlo.simulate_population`.
     seed : None, int or numpy.random.Generator
         Seed of the noise (a Generator is turned into one integer seed first, so that every
         doubling repeats the same noise).
     threshold_correction : bool
-        Brownian-bridge correction of :func:`simulate_population` (default True).
+        Brownian-bridge correction of
+        :func:`~snnlib.neuron.montecarlo.simulate_population` (default True).
 
     Returns
     -------
@@ -88,7 +90,8 @@ def first_intervals(model, mu, sigma, *, n_neurons, k, t_max, dt=0.1, seed=None,
     ------
     ValueError
         If ``k`` or ``n_neurons`` is below 1 or ``t_max`` is not positive (other arguments as
-        in :func:`simulate_population`), or if some neuron still has fewer than ``k``
+        in :func:`~snnlib.neuron.montecarlo.simulate_population`),
+        or if some neuron still has fewer than ``k``
         intervals after the run was doubled ``MAX_DOUBLINGS`` = 12 times (it does not fire).
 
     Notes
@@ -169,8 +172,8 @@ def interval_density(result, edges):
 
     Parameters
     ----------
-    result : PopulationResult
-        A run of :func:`simulate_population` (spike times in ms, ``t_max`` in ms).
+    result : snnlib.neuron.montecarlo.PopulationResult
+        A run of :func:`~snnlib.neuron.montecarlo.simulate_population` (spike times in ms, ``t_max`` in ms).
     edges : array_like
         Increasing bin edges (ms), >= 0, the last at most ``t_max``.
 
