@@ -55,6 +55,9 @@ from .spikes import (BinnedSpikes, Correlogram, FanoCurve, PopulationRate, Power
                      MeanCorrelation, CountCovariance, count_covariance, time_blocks, RateResponse, lock_in_response,
                      reverse_correlation, sinusoidal_input, white_noise_input, reverse_correlation_groups,
                      common_noise_stimulus, spike_kicks, CrossSpectra, cross_spectrum_matrix)
+# -- EIF fixed points, the LIF's interval density, the first k intervals of every neuron --
+from .neuron import (EIFFixedPoints, FirstIntervals, ISIDensity, eif_fixed_points, first_intervals,
+                     lif_isi_density, IntervalDensity, interval_density)
 
 __version__ = "0.1.0"
 
@@ -112,4 +115,7 @@ __all__ = [
     "gamma_isi_density", "gamma_survivor", "gamma_hazard", "gamma_autocorrelation", "gamma_spectrum",
     "HazardEstimate", "hazard_estimate",
     "gamma_fano_factor",
+    # EIF fixed points, interval density, first k intervals (chapters 3-4)
+    "EIFFixedPoints", "eif_fixed_points", "ISIDensity", "lif_isi_density", "FirstIntervals", "first_intervals",
+    "IntervalDensity", "interval_density",
 ]

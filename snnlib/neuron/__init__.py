@@ -21,3 +21,10 @@ __all__ = [
     "simulate_deterministic", "PopulationResult", "langevin_noise", "simulate_population",
     "psp_kernel", "psp_peak", "shot_noise", "CampbellMoments", "campbell_moments",
 ]
+# EIF fixed points, the LIF's interspike-interval density and the first-k-intervals sample
+from .fixed_points import EIFFixedPoints, eif_fixed_points
+from .first_passage import ISIDensity, lif_isi_density
+from .intervals import FirstIntervals, IntervalDensity, first_intervals, interval_density
+
+__all__ += ["EIFFixedPoints", "eif_fixed_points", "ISIDensity", "lif_isi_density", "FirstIntervals",
+            "first_intervals", "IntervalDensity", "interval_density"]

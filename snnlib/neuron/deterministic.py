@@ -298,7 +298,10 @@ def lif_fi_curve(model, mu_values):
     Notes
     -----
     Inverse of the closed-form interval of ``lif_isi`` (Burkitt 2006). Near the
-    rheobase the rate rises with infinite slope, as :math:`-1/(\tau_m\ln(\mu - \mu_\mathrm{rh}))`.
+    rheobase, :math:`\mu = \mu_\mathrm{rh} + \epsilon`, the rate rises with infinite slope,
+    as :math:`[t_\mathrm{ref} + \tau_m\ln((V_\mathrm{th} - V_\mathrm{reset})/\epsilon)]^{-1}`
+    (the interval's logarithm with :math:`\epsilon` neglected beside
+    :math:`V_\mathrm{th} - V_\mathrm{reset}`; error :math:`O(\epsilon)` relative).
 
     Examples
     --------

@@ -23,3 +23,4 @@ from .hawkes import hawkes_count_covariance_by_series, hawkes_intensity  # noqa:
 from .hawkes import simulate_hawkes as simulate_hawkes_naive  # noqa: F401
 from .network import simulate_network as simulate_network_naive  # noqa: F401
 from .neuron import shot_noise  # noqa: F401
+from .neuron import lif_first_passage_density  # noqa: F401

@@ -187,3 +187,22 @@ def shot_noise(spike_times, weights, times, tau_m, tau_s):
             fast = math.exp(-s / tau_s) if tau_s > 0 else 0.0
             out[i] += j * tau_m / (tau_m - tau_s) * (math.exp(-s / tau_m) - fast)
     return out
+
+
+def lif_first_passage_density(tau_m, x0, s_th, sigma, n, h):
+    """First-passage density (1/ms) of the OU process from x0 to s_th on t_i = i h, by the
+    trapezoidal rule on Buonocore, Nobile & Ricciardi's (1987) Volterra equation, with the kernel
+    written as the plain current-plus-density formula (no cancellation-free rewriting)."""
+
+    def kernel(u, y):
+        e = math.exp(-u / tau_m)
+        var = sigma**2 * (1.0 - e * e)
+        f = math.exp(-((s_th - y * e) ** 2) / (2.0 * var)) / math.sqrt(2.0 * math.pi * var)
+        current = (-s_th / tau_m + sigma**2 / tau_m * (s_th - y * e) / var) * f
+        return current + s_th / (2.0 * tau_m) * f
+
+    g = [0.0]
+    for i in range(1, n):
+        acc = sum(g[j] * kernel((i - j) * h, s_th) for j in range(1, i))
+        g.append(2.0 * kernel(i * h, x0) - 2.0 * h * acc)
+    return np.array(g)
