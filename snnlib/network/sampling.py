@@ -508,8 +508,19 @@ def boltzmann_log_likelihood(weights, bias, data) -> float:
     """
     p = boltzmann_probabilities(weights, bias)
     d = _check_data(data, int(round(np.log2(p.size))))
+    return _histogram_log_likelihood(p, _state_histogram(d))
+
+
+def _state_histogram(d: np.ndarray) -> np.ndarray:
+    """Fraction of the data vectors in each of the 2^K states (index sum_k z_k 2^k)."""
     idx = (d.astype(np.int64) << np.arange(d.shape[1])).sum(axis=1)
-    return float(np.mean(np.log(p[idx])))
+    return np.bincount(idx, minlength=2 ** d.shape[1]) / d.shape[0]
+
+
+def _histogram_log_likelihood(p: np.ndarray, hist: np.ndarray) -> float:
+    """Mean log-likelihood from the data's state histogram: O(2^K) whatever the data size."""
+    seen = hist > 0.0
+    return float(np.dot(hist[seen], np.log(p[seen])))
 
 
 def _check_data(data, k=None) -> np.ndarray:
@@ -549,7 +560,8 @@ class BoltzmannFit:
 
 
 def learn_boltzmann(data, *, n_steps: int, learning_rate: float = 0.2, sampler: str = "neural",
-                    t_sample: float = 2000.0, tau: float = 10.0, seed=None) -> BoltzmannFit:
+                    t_sample: float = 2000.0, tau: float = 10.0, weights0=None, bias0=None,
+                    seed=None) -> BoltzmannFit:
     r"""Fit a Boltzmann distribution to binary data by the Boltzmann-machine learning rule
     (Ackley, Hinton & Sejnowski 1985), with the model's statistics from a sampler.
 
@@ -572,6 +584,10 @@ def learn_boltzmann(data, *, n_steps: int, learning_rate: float = 0.2, sampler: 
         Sampling time per step (ms), > 0.
     tau : float
         Refractory time of the spiking sampler (ms), > 0; states are read every ``tau / 2``.
+    weights0, bias0 : array_like, optional
+        Starting point (dimensionless; weights symmetric with a zero diagonal, as in
+        :func:`boltzmann_probabilities`), e.g. a previous fit or :func:`mean_field_weights
+        <snnlib.network.inverse.mean_field_weights>`; default zero, the uniform distribution.
     seed : None, int or numpy.random.Generator
         Seed.
 
@@ -598,14 +614,21 @@ def learn_boltzmann(data, *, n_steps: int, learning_rate: float = 0.2, sampler: 
         raise ValueError(f"sampler must be 'neural', 'gibbs' or 'exact', got {sampler!r}")
     if sampler == "exact" and k > MAX_ENUMERATE:
         raise ValueError(f"sampler: 'exact' enumerates 2^K states, for K <= {MAX_ENUMERATE}; got K = {k}")
+    w, b = np.zeros((k, k)), np.zeros(k)
+    if weights0 is not None or bias0 is not None:
+        w0 = w if weights0 is None else weights0
+        b0 = b if bias0 is None else bias0
+        if np.shape(w0) != (k, k):
+            raise ValueError(f"weights0 must have shape (K, K) = ({k}, {k}) like the data, got {np.shape(w0)}")
+        w, b = _check_model(w0, b0)
     rng = as_generator(seed)
     m_data, c_data = d.mean(axis=0), d.T @ d / d.shape[0]
-    w, b = np.zeros((k, k)), np.zeros(k)
     enumerable = k <= MAX_ENUMERATE
+    hist = _state_histogram(d) if enumerable else None
     ll = np.full(n_steps + 1, np.nan)
     for step in range(n_steps + 1):
         if enumerable:
-            ll[step] = boltzmann_log_likelihood(w, b, d)
+            ll[step] = _histogram_log_likelihood(boltzmann_probabilities(w, b), hist)
         if step == n_steps:
             break
         if sampler == "exact":

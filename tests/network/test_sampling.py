@@ -184,7 +184,30 @@ def test_learning_with_the_spiking_sampler_raises_the_likelihood():
     assert fit_g.log_likelihood[-1] > ll[0] + 0.8 * (ll_true - ll[0])
 
 
+def test_log_likelihood_from_the_state_histogram_is_the_per_sample_mean():
+    w0, b0 = _model(5, 21)
+    data = _exact_samples(w0, b0, 3_000, 22)
+    p = smp.boltzmann_probabilities(w0, b0)
+    per_sample = [math.log(p[sum(int(z) << k for k, z in enumerate(row))]) for row in data]
+    assert smp.boltzmann_log_likelihood(w0, b0, data) == pytest.approx(np.mean(per_sample), rel=1e-12)
+
+
+def test_learning_restarted_from_its_own_result_continues_where_it_stopped():
+    w0, b0 = _model(4, 23)
+    data = _exact_samples(w0, b0, 2_000, 24)
+    whole = smp.learn_boltzmann(data, n_steps=400, learning_rate=0.8, sampler="exact")
+    half = smp.learn_boltzmann(data, n_steps=200, learning_rate=0.8, sampler="exact")
+    rest = smp.learn_boltzmann(data, n_steps=200, learning_rate=0.8, sampler="exact",
+                               weights0=half.weights, bias0=half.bias)
+    np.testing.assert_allclose(rest.weights, whole.weights, atol=1e-12)
+    np.testing.assert_allclose(rest.log_likelihood, whole.log_likelihood[200:], atol=1e-12)
+
+
 def test_learning_bad_input():
+    with pytest.raises(ValueError, match="weights0"):
+        smp.learn_boltzmann([[0, 1]], n_steps=1, weights0=np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="symmetric"):
+        smp.learn_boltzmann([[0, 1]], n_steps=1, weights0=[[0.0, 1.0], [0.0, 0.0]])
     with pytest.raises(ValueError, match="data"):
         smp.learn_boltzmann([[0, 2]], n_steps=1)
     with pytest.raises(ValueError, match="sampler"):
