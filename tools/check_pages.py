@@ -63,6 +63,8 @@ CHROMIUM_ARGS = [
 NON_PAGE_DIRS = {"_static", "_sources", "_images", "_downloads", ".doctrees", "jupyter_execute"}
 #: Seconds to wait for a page to load and for MathJax to finish typesetting.
 PAGE_TIMEOUT = 30.0
+#: Seconds allowed for one full-page screenshot.
+SCREENSHOT_TIMEOUT = 120.0
 #: Browser window (CSS pixels) in which the pages are laid out and measured.
 VIEWPORT = {"width": 1280, "height": 900}
 #: Overflow (CSS pixels) tolerated before a code block or an equation counts as too wide: sub-pixel
@@ -359,7 +361,8 @@ def _visit(page, base: str, root: Path, rel: str, result: PageResult, needs, sho
     if shots is not None:
         out = shots / PurePosixPath(rel).with_suffix(".png")
         out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(out), full_page=True)
+        # A full page of ~1000 equations (api.html) takes longer than a page load on a busy machine.
+        page.screenshot(path=str(out), full_page=True, timeout=SCREENSHOT_TIMEOUT * 1000)
     # After the screenshot: the measurement opens the collapsed blocks.
     for item in page.evaluate(_OVERFLOW_JS, OVERFLOW_SLACK_PX):
         result.problems.append(_overflow_problem(item))
