@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import cmath
 import math
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -202,8 +202,9 @@ def lif_spectrum_closed_form(model, mu, sigma, freqs):
     return out[()] if out.ndim == 0 else out
 
 
-class RelaxationMode(NamedTuple):
-    r"""Result of :func:`lif_relaxation_mode`: one eigenmode of the LIF's Fokker-Planck operator.
+@dataclass(frozen=True)
+class RelaxationMode:
+    r"""Result of :func:`lif_relaxation_mode`: one eigenmode of the LIF's Fokker-Planck operator (read-only).
 
     Parameters
     ----------
