@@ -119,8 +119,9 @@ def lif_susceptibility_closed_form(model, mu, sigma, freqs, *, channel="mu"):
     --------
     >>> import snnlib
     >>> lif = snnlib.LIF()
-    >>> a = snnlib.lif_susceptibility_closed_form(lif, 12.0, 3.0, [10.0, 1000.0])
-    >>> b = snnlib.susceptibility(lif, 12.0, 3.0, [10.0, 1000.0])
+    >>> f = [10.0, 1000.0]
+    >>> a = snnlib.lif_susceptibility_closed_form(lif, 12.0, 3.0, f)
+    >>> b = snnlib.susceptibility(lif, 12.0, 3.0, f)
     >>> bool(np.allclose(a, b, rtol=1e-9))
     True
     """
