@@ -37,6 +37,7 @@ from .fokker_planck import (DensityEvolution, StationaryState, crossover_frequen
                             shared_input_correlation, siegert_rate, solve_density, spike_spectrum, stationary,
                             susceptibility, susceptibility_asymptote, synaptic_kernel, half_gain_frequency,
                             binned_spectrum)
+from .fokker_planck import RelaxationMode, lif_relaxation_mode
 # -- recurrent networks --
 from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResult, brunel_mean_field,
                       brunel_network, hawkes_count_covariance, hawkes_covariance_density, hawkes_cross_spectrum,
@@ -118,4 +119,6 @@ __all__ = [
     # EIF fixed points, interval density, first k intervals (chapters 3-4)
     "EIFFixedPoints", "eif_fixed_points", "ISIDensity", "lif_isi_density", "FirstIntervals", "first_intervals",
     "IntervalDensity", "interval_density",
+    # eigenmodes of the LIF's Fokker-Planck operator
+    "RelaxationMode", "lif_relaxation_mode",
 ]

@@ -16,10 +16,18 @@ a reader without network access does. A page fails when it has
 * an equation MathJax did not render (a ``.math`` element without ``mjx-container``), a TeX error
   inside a rendered equation, or raw ``\\(``, ``\\[`` or ``$$`` left in the visible text;
 * a link to a local page, file or anchor that does not exist;
+* a code block wider than its column: a ``pre`` element (code cell input or output, or any other
+  code block) whose text is wider than the box it is shown in, so that a reader has to scroll it
+  sideways or sees it cut off, at the 1280-pixel window the check uses;
+* a display equation wider than the text column: a rendered MathJax display whose typeset width
+  exceeds the width of the block that holds it (it is clipped or needs a scroll bar);
 * on a chapter page (``chapters/*.html``): no launch button for Binder (and for Colab when
   ``_config.yml`` configures ``colab_url``) pointing at the chapter's notebook.
 
-A full-page screenshot of each page goes to ``_build/screenshots/`` (next to the HTML folder).
+Collapsed content (``<details>``, sphinx-togglebutton dropdowns such as exercise solutions) is opened
+before the widths are measured, since a reader who opens it sees the same overflow. Widths are CSS
+pixels of a 1280 x 900 viewport (``VIEWPORT``). A full-page screenshot of each page (taken before the
+dropdowns are opened) goes to ``_build/screenshots/`` (next to the HTML folder).
 Exit status: 0 when every page is clean, 1 when a problem was found, 2 on a usage error.
 """
 
@@ -55,6 +63,13 @@ CHROMIUM_ARGS = [
 NON_PAGE_DIRS = {"_static", "_sources", "_images", "_downloads", ".doctrees", "jupyter_execute"}
 #: Seconds to wait for a page to load and for MathJax to finish typesetting.
 PAGE_TIMEOUT = 30.0
+#: Seconds allowed for one full-page screenshot.
+SCREENSHOT_TIMEOUT = 120.0
+#: Browser window (CSS pixels) in which the pages are laid out and measured.
+VIEWPORT = {"width": 1280, "height": 900}
+#: Overflow (CSS pixels) tolerated before a code block or an equation counts as too wide: sub-pixel
+#: rounding of text widths must not fail a page.
+OVERFLOW_SLACK_PX = 2
 
 # Runs in the page after it has loaded: makes lazy images load, waits for them and for MathJax.
 _SETTLE_JS = """
@@ -104,6 +119,65 @@ _INSPECT_JS = """
   return {mathTotal, unrendered, texErrors, raw, images, links, ids, launch};
 }
 """
+
+# Opens every collapsed block (details, togglebutton dropdowns), then measures code blocks and display
+# equations against the box that shows them. Returns one record per element that is too wide.
+_OVERFLOW_JS = """
+(slack) => {
+  for (const d of document.querySelectorAll('details')) d.open = true;
+  for (const el of document.querySelectorAll('.toggle-hidden')) el.classList.remove('toggle-hidden');
+  const cells = Array.from(document.querySelectorAll('div.cell'));
+  const where = (el) => {
+    const cell = el.closest('div.cell');
+    if (cell !== null) {
+      const part = el.closest('.cell_output') !== null ? 'output' : 'input';
+      return `code cell ${cells.indexOf(cell) + 1} (${part})`;
+    }
+    const box = el.closest('[id]');
+    return box !== null ? `code block in #${box.id}` : 'code block';
+  };
+  const out = [];
+  for (const pre of document.querySelectorAll('pre')) {
+    if (pre.closest('mjx-container') !== null || pre.getClientRects().length === 0) continue;
+    const parent = pre.parentElement;
+    const shown = Math.min(pre.clientWidth, parent ? parent.clientWidth : pre.clientWidth);
+    if (shown === 0) continue;
+    if (pre.scrollWidth > shown + slack) {
+      const lines = pre.textContent.split('\\n');
+      const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
+      out.push({kind: 'code', where: where(pre), content: pre.scrollWidth, column: shown,
+                chars: longest.length, text: longest.trim().slice(0, 60)});
+    }
+  }
+  const tex = new Map();
+  const items = (window.MathJax && MathJax.startup && MathJax.startup.document
+                 && MathJax.startup.document.math) ? Array.from(MathJax.startup.document.math) : [];
+  for (const item of items) if (item.typesetRoot) tex.set(item.typesetRoot, item.math);
+  for (const box of document.querySelectorAll('mjx-container[display="true"]')) {
+    const math = box.querySelector('mjx-math');
+    if (math === null || box.getClientRects().length === 0) continue;
+    const holder = box.closest('div.math') || box.parentElement;
+    const column = Math.min(box.clientWidth || holder.clientWidth, holder.clientWidth);
+    const content = math.getBoundingClientRect().width;
+    if (column > 0 && content > column + slack) {
+      const label = box.closest('[id^="equation-"]');
+      const text = (tex.get(box) || box.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 60);
+      out.push({kind: 'math', where: label !== null ? `equation #${label.id}` : 'display equation',
+                content: Math.round(content), column: column, text: text});
+    }
+  }
+  return out;
+}
+"""
+
+
+def _overflow_problem(item: dict) -> str:
+    """One line for one element that is wider than its column."""
+    if item["kind"] == "code":
+        return (f"code block wider than its column: {item['where']}, {item['content']} px of text in a "
+                f"{item['column']} px box (longest line {item['chars']} characters: {item['text']!r})")
+    return (f"display equation wider than the text column: {item['where']}, {item['content']} px in a "
+            f"{item['column']} px column ({item['text']!r})")
 
 
 @dataclass
@@ -287,7 +361,11 @@ def _visit(page, base: str, root: Path, rel: str, result: PageResult, needs, sho
     if shots is not None:
         out = shots / PurePosixPath(rel).with_suffix(".png")
         out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(out), full_page=True)
+        # A full page of ~1000 equations (api.html) takes longer than a page load on a busy machine.
+        page.screenshot(path=str(out), full_page=True, timeout=SCREENSHOT_TIMEOUT * 1000)
+    # After the screenshot: the measurement opens the collapsed blocks.
+    for item in page.evaluate(_OVERFLOW_JS, OVERFLOW_SLACK_PX):
+        result.problems.append(_overflow_problem(item))
 
 
 def check_site(
@@ -352,7 +430,7 @@ def check_site(
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-                context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+                context = browser.new_context(viewport=VIEWPORT, service_workers="block")
                 while (rel := next_page()) is not None:
                     result = PageResult(rel)
                     page = context.new_page()  # a fresh tab per page: events belong to this page only

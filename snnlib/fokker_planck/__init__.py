@@ -19,6 +19,7 @@ extrapolation of threshold integration live in ``snnlib.fokker_planck.grid``.
 """
 
 from .closed_form import lif_spectrum_closed_form, lif_susceptibility_closed_form, mpmath_available
+from .closed_form import RelaxationMode, lif_relaxation_mode
 from .correlation import shared_input_correlation
 from .linear_response import spike_spectrum, susceptibility
 from .response_theory import (binned_spectrum, crossover_frequency, half_gain_frequency, mean_input_for_rate,
@@ -31,3 +32,4 @@ __all__ = ["lif_cv", "siegert_rate", "StationaryState", "stationary", "spike_spe
            "DensityEvolution", "solve_density", "shared_input_correlation", "lif_susceptibility_closed_form",
            "lif_spectrum_closed_form", "mpmath_available", "susceptibility_asymptote", "crossover_frequency",
            "mean_input_for_rate", "synaptic_kernel", "half_gain_frequency", "binned_spectrum"]
+__all__ += ["RelaxationMode", "lif_relaxation_mode"]

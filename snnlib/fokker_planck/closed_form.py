@@ -15,7 +15,9 @@ They need ``mpmath`` (``pip install mpmath``; part of ``snnlib[test]``), which e
 
 from __future__ import annotations
 
+import cmath
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,7 +26,8 @@ from ..models import check_model
 from ..units import MS_PER_S
 from .siegert import siegert_rate
 
-__all__ = ["lif_susceptibility_closed_form", "lif_spectrum_closed_form", "mpmath_available"]
+__all__ = ["lif_susceptibility_closed_form", "lif_spectrum_closed_form", "mpmath_available", "RelaxationMode",
+           "lif_relaxation_mode"]
 
 #: Decimal digits of mpmath's arithmetic: D_nu of large imaginary order is a ratio of numbers
 #: of very different size.
@@ -116,8 +119,9 @@ def lif_susceptibility_closed_form(model, mu, sigma, freqs, *, channel="mu"):
     --------
     >>> import snnlib
     >>> lif = snnlib.LIF()
-    >>> a = snnlib.lif_susceptibility_closed_form(lif, 12.0, 3.0, [10.0, 1000.0])
-    >>> b = snnlib.susceptibility(lif, 12.0, 3.0, [10.0, 1000.0])
+    >>> f = [10.0, 1000.0]
+    >>> a = snnlib.lif_susceptibility_closed_form(lif, 12.0, 3.0, f)
+    >>> b = snnlib.susceptibility(lif, 12.0, 3.0, f)
     >>> bool(np.allclose(a, b, rtol=1e-9))
     True
     """
@@ -197,3 +201,124 @@ def lif_spectrum_closed_form(model, mu, sigma, freqs):
         ft = np.exp(-1j * w * model.t_ref) * f0
         out[idx] = r0 * ((1.0 + ft) / (1.0 - ft)).real
     return out[()] if out.ndim == 0 else out
+
+
+@dataclass(frozen=True)
+class RelaxationMode:
+    r"""Result of :func:`lif_relaxation_mode`: one eigenmode of the LIF's Fokker-Planck operator (read-only).
+
+    Parameters
+    ----------
+    eigenvalue : complex
+        Eigenvalue :math:`\lambda` (1/ms): the mode evolves as :math:`e^{\lambda t}`.
+    frequency : float
+        Oscillation frequency :math:`\operatorname{Im}\lambda / 2\pi` (Hz); 0 for a real mode.
+    damping_time : float
+        Decay time :math:`-1/\operatorname{Re}\lambda` (ms); inf if :math:`\operatorname{Re}\lambda = 0`.
+
+    Examples
+    --------
+    >>> mode = RelaxationMode(complex(-0.1, 0.2), 31.83, 10.0)
+    >>> mode.damping_time
+    10.0
+    """
+
+    eigenvalue: complex
+    frequency: float
+    damping_time: float
+
+
+def lif_relaxation_mode(model, mu, sigma, *, f_guess=None):
+    r"""Eigenmode of the LIF's Fokker-Planck operator near a guessed frequency (a pole of :math:`\chi`).
+
+    After a perturbation, the population rate relaxes to its stationary value as a sum of modes
+    :math:`e^{\lambda_n t}`, the eigenvalues of the Fokker-Planck operator with threshold, reset and
+    refractory delay (Mattia & Del Giudice 2002, Phys Rev E 66:051917). They are the poles of the
+    susceptibility: the zeros, in the complex frequency :math:`f = \lambda / 2\pi i`, of the
+    denominator of :func:`lif_susceptibility_closed_form` (Brunel & Hakim 1999, Neural Comput
+    11:1621, sec. 3.3; Lindner & Schimansky-Geier 2001, Phys Rev Lett 86:2934, eq. 9),
+
+    .. math::
+
+        D_{-i\omega\tau_m}(y_T) - e^{-i\omega t_\mathrm{ref}}\,e^{\Delta}\,D_{-i\omega\tau_m}(y_R) = 0,
+        \qquad \omega = 2\pi f,
+
+    with :math:`y` and :math:`\Delta` as there. The root is found by mpmath's secant method from
+    ``f_guess``; it is the mode nearest the guess, not necessarily the slowest one.
+
+    Parameters
+    ----------
+    model : LIF
+        Neuron model (ms, mV).
+    mu : float
+        Mean input (mV).
+    sigma : float
+        Noise amplitude (mV), > 0 (book convention; :math:`\sigma_B = \sqrt2\sigma`).
+    f_guess : complex, optional
+        Starting point (Hz), finite, with real part >= 0 and nonzero. Default
+        :math:`r_0 (1 + i/2)`, with :math:`r_0` Siegert's rate: in mean-driven firing the slowest
+        oscillatory mode rings near the firing rate and decays within a few intervals.
+
+    Returns
+    -------
+    RelaxationMode
+        ``eigenvalue`` (1/ms), ``frequency`` (Hz) and ``damping_time`` (ms).
+
+    Raises
+    ------
+    TypeError
+        If ``f_guess`` is not a number.
+    ValueError
+        If ``f_guess`` is not finite with real part >= 0, if the secant iteration does not
+        converge, or if it converges to the stationary mode :math:`\lambda = 0` (which always
+        solves the equation); try another ``f_guess``.
+
+    Notes
+    -----
+    The oscillatory mode is what makes the rate ring after a step of the input (chapter 5): the
+    peaks of the ringing are ``1000 / frequency`` ms apart and shrink by :math:`e^{-T/\tau_d}` per
+    period. ``tests/fokker_planck/test_relaxation_mode.py`` checks both against the time-dependent
+    Fokker-Planck solution. Needs ``mpmath``.
+
+    Examples
+    --------
+    >>> import snnlib
+    >>> mode = snnlib.lif_relaxation_mode(snnlib.LIF(), 16.0, 3.0)
+    >>> round(mode.frequency, 2), round(mode.damping_time, 2)
+    (26.63, 12.9)
+    """
+    model, mu, sigma, _ = _check(model, mu, sigma, 1.0, allow_complex=False)
+    r0 = siegert_rate(model, mu, sigma)                                  # Hz
+    if f_guess is None:
+        f_guess = complex(r0, 0.5 * r0) if r0 > 0 else complex(1.0, 1.0)
+    try:
+        f_guess = complex(f_guess)
+    except (TypeError, ValueError):
+        raise TypeError(f"f_guess must be a complex number (Hz), got {f_guess!r}") from None
+    if not (cmath.isfinite(f_guess) and f_guess.real >= 0.0 and f_guess != 0):
+        raise ValueError(f"f_guess must be finite, nonzero and have a real part >= 0 (Hz), got {f_guess}")
+    mp = _mpmath()
+    y_t = (model.e_l + mu - model.v_th) / sigma
+    y_r = (model.e_l + mu - model.v_reset) / sigma
+    e_delta = mp.exp((y_r ** 2 - y_t ** 2) / 4)
+    scale = 2.0 * math.pi * model.tau_m / MS_PER_S                       # omega tau_m per Hz
+
+    def denominator(f):
+        w = scale * f                                                    # omega tau_m
+        nu = -mp.mpc(0, 1) * w                                           # order -i omega tau_m
+        c_ref = mp.exp(-mp.mpc(0, 1) * w * model.t_ref / model.tau_m)
+        # divided by D(y_T): the same zeros, values of order 1 for the convergence test
+        return 1 - c_ref * e_delta * mp.pcfd(nu, y_r) / mp.pcfd(nu, y_t)
+
+    try:
+        root = complex(mp.findroot(denominator, mp.mpc(f_guess.real, f_guess.imag), solver="secant"))
+    except (ValueError, ZeroDivisionError, mp.libmp.NoConvergence):
+        raise ValueError(f"no eigenvalue found from f_guess={f_guess} Hz (the secant iteration did not "
+                         "converge); try another f_guess") from None
+    if abs(root) < 1e-6 * abs(f_guess):
+        # lambda = 0 is always an eigenvalue (the stationary state itself): not a relaxation mode
+        raise ValueError(f"from f_guess={f_guess} Hz the iteration reached the stationary mode "
+                         "(lambda = 0); start nearer the mode wanted")
+    lam = 2j * math.pi * root / MS_PER_S                                 # 1/ms
+    damping = math.inf if lam.real == 0 else -1.0 / lam.real
+    return RelaxationMode(lam, abs(root.real), damping)

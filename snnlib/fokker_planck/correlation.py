@@ -137,7 +137,8 @@ def shared_input_correlation(model, mu, sigma, c, windows=None, *, v_lb=None, dv
     >>> import snnlib
     >>> lif = snnlib.LIF()
     >>> rho_inf = snnlib.shared_input_correlation(lif, 12.0, 3.0, 0.1)
-    >>> rho = snnlib.shared_input_correlation(lif, 12.0, 3.0, 0.1, windows=[10.0, 100.0, 1e5])
+    >>> rho = snnlib.shared_input_correlation(lif, 12.0, 3.0, 0.1,
+    ...                                       windows=[10.0, 100.0, 1e5])
     >>> bool(rho[0] < rho[1] < rho[2]), bool(abs(rho[2] / rho_inf - 1) < 1e-3)
     (True, True)
     """

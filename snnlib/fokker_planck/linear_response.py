@@ -391,9 +391,11 @@ def susceptibility(model, mu, sigma, freqs, *, v_lb=None, dv=None, channel="mu")
     >>> r = lambda mu: snnlib.stationary(lif, mu, 3.0).rate
     >>> bool(abs(chi[0].real - (r(12.001) - r(11.999)) / 0.002) < 1e-4)
     True
-    >>> round(float(-np.degrees(np.angle(chi[2]))))   # close to the 45 degree LIF lag
+    >>> # close to the 45 degree lag of the LIF at high frequency
+    >>> round(float(-np.degrees(np.angle(chi[2]))))
     46
-    >>> chi2 = snnlib.susceptibility(lif, 12.0, 3.0, [1e3, 1e6], channel="sigma2")
+    >>> chi2 = snnlib.susceptibility(lif, 12.0, 3.0, [1e3, 1e6],
+    ...                             channel="sigma2")
     >>> r0 = snnlib.stationary(lif, 12.0, 3.0).rate
     >>> [round(float(c.real * 9.0 / r0), 3) for c in chi2]   # -> r0 / sigma^2
     [1.064, 1.002]
@@ -454,7 +456,8 @@ def spike_spectrum(model, mu, sigma, freqs, *, v_lb=None, dv=None):
     >>> import snnlib
     >>> s = snnlib.spike_spectrum(snnlib.LIF(), 12.0, 3.0, [0.0, 1e5])
     >>> st = snnlib.stationary(snnlib.LIF(), 12.0, 3.0)
-    >>> bool(abs(s[0] - st.rate * st.cv ** 2) < 1e-9), bool(abs(s[1] / st.rate - 1) < 1e-2)
+    >>> (bool(abs(s[0] - st.rate * st.cv ** 2) < 1e-9),
+    ...  bool(abs(s[1] / st.rate - 1) < 1e-2))
     (True, True)
     """
     _, spec, cv = _response(model, mu, sigma, freqs, v_lb, dv)

@@ -217,7 +217,8 @@ def binned_spectrum(freqs, spectrum, rate, bin_width):
 
     Examples
     --------
-    >>> binned_spectrum([0.0, 1000.0], [2.0, 4.0], 5.0, 0.5)    # sinc(0.5)^2 = 4/pi^2
+    >>> # at f = 1 kHz and 0.5-ms bins, sinc(0.5)^2 = 4/pi^2
+    >>> binned_spectrum([0.0, 1000.0], [2.0, 4.0], 5.0, 0.5)
     array([2.        , 4.59471527])
     """
     f = check_array(freqs, "freqs", low=0.0, unit="Hz")
@@ -326,7 +327,8 @@ def synaptic_kernel(model, mu, sigma, freqs, *, j, delay=0.0, tau_s=0.0, varianc
     >>> lif = snnlib.LIF()
     >>> k0 = snnlib.synaptic_kernel(lif, 12.0, 3.0, 0.0, j=0.5)
     >>> chi0 = snnlib.susceptibility(lif, 12.0, 3.0, 0.0)
-    >>> bool(abs(k0 - 20.0 * 0.5 * chi0 / 1000.0) < 1e-15)   # tau_m J chi(0), tau_m in s
+    >>> # K(0) = tau_m J chi(0), with tau_m in s
+    >>> bool(abs(k0 - 20.0 * 0.5 * chi0 / 1000.0) < 1e-15)
     True
     """
     f, shape = _freqs(freqs)

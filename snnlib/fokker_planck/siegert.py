@@ -10,7 +10,7 @@ Brunel & Hakim 1999; Brunel 2000, eq. 21):
 
     \frac{1}{\nu} = t_\mathrm{ref} + \tau_m\sqrt{\pi}\int_{y_r}^{y_\theta}
     e^{u^2}\,\bigl(1 + \operatorname{erf} u\bigr)\,du,
-    \qquad
+
     y_\theta = \frac{V_\mathrm{th} - E_L - \mu}{\sqrt 2\,\sigma},\quad
     y_r = \frac{V_\mathrm{reset} - E_L - \mu}{\sqrt 2\,\sigma}.
 
@@ -420,7 +420,8 @@ def siegert_rate(model, mu, sigma):
     .. math::
 
         \frac{1}{\nu} = t_\mathrm{ref} + \tau_m\sqrt{\pi}\int_{y_r}^{y_\theta}
-        e^{u^2}(1+\operatorname{erf}u)\,du,\quad
+        e^{u^2}(1+\operatorname{erf}u)\,du,
+
         y_{\theta,r} = \frac{V_{\mathrm{th},\mathrm{reset}} - E_L - \mu}{\sqrt2\,\sigma}.
 
     The integrand is evaluated as :math:`\operatorname{erfcx}(-u)` scaled by
@@ -441,7 +442,8 @@ def siegert_rate(model, mu, sigma):
     --------
     >>> from snnlib import LIF, siegert_rate
     >>> nest = LIF(tau_m=10.0, e_l=0.0, v_th=15.0, v_reset=0.0, t_ref=2.0)
-    >>> round(siegert_rate(nest, mu=15.0, sigma=0.75 ** 0.5), 6)  # NEST's sigma_B^2 = 1.5 mV^2
+    >>> # NEST's sigma_B^2 = 1.5 mV^2 is our sigma^2 = 0.75 mV^2
+    >>> round(siegert_rate(nest, mu=15.0, sigma=0.75 ** 0.5), 6)
     27.109593
     >>> siegert_rate(LIF(), mu=[10.0, 20.0], sigma=5.0).round(3)
     array([13.817, 40.053])
@@ -501,7 +503,8 @@ def lif_cv(model, mu, sigma):
     Examples
     --------
     >>> from snnlib import LIF, lif_cv
-    >>> round(lif_cv(LIF(t_ref=0.0), mu=5.0, sigma=2.0), 4)   # far below threshold
+    >>> # far below threshold
+    >>> round(lif_cv(LIF(t_ref=0.0), mu=5.0, sigma=2.0), 4)
     1.0
     >>> round(lif_cv(LIF(), mu=30.0, sigma=1.0), 3)             # mean-driven
     0.072

@@ -8,7 +8,7 @@ Comput 11:1621; Richardson 2007, Phys Rev E 76:021919)
 .. math::
 
     \partial_t P = -\partial_V J + r(t - t_\mathrm{ref})\,\delta(V - V_\mathrm{reset}),
-    \qquad
+
     J = \frac{E_L - V + \psi(V) + \mu}{\tau_m} P - \frac{\sigma^2}{\tau_m}\partial_V P,
 
 with an absorbing threshold :math:`P(V_\mathrm{th}) = 0`, a rate equal to the
@@ -604,7 +604,8 @@ def solve_density(model, mu, sigma, *, t_max, dt, v_lb=None, dv=None, p0=None,
     A refractory period of 2.05 ms is 20.5 steps of 0.1 ms; the refractory
     compartment of the stationary start then holds rate x t_ref:
 
-    >>> res = snnlib.solve_density(snnlib.LIF(t_ref=2.05), 15.0, 3.0, t_max=5.0, dt=0.1)
+    >>> res = snnlib.solve_density(snnlib.LIF(t_ref=2.05), 15.0, 3.0,
+    ...                            t_max=5.0, dt=0.1)
     >>> bool(abs(res.refractory_mass[-1] - res.rate[-1] / 1000 * 2.05) < 1e-12)
     True
     """

@@ -9,6 +9,7 @@ each test then asserts that the defect is reported on its page, and that clean p
 from __future__ import annotations
 
 import base64
+import re
 import importlib.util
 import shutil
 import sys
@@ -62,6 +63,25 @@ def _launch(stem: str, binder: bool = True, colab: bool = True) -> str:
     return f'<div class="dropdown dropdown-launch-buttons"><ul>{links}</ul></div>'
 
 
+# Widths for the overflow checks, in CSS pixels of the checker's 1280-pixel window. The column is
+# fixed, as the book theme's text column is; the checker must measure it, not assume it.
+COLUMN_CSS = "<style>main { width: 600px; } pre { overflow-x: auto; } div.math { overflow-x: auto; }</style>"
+NARROW_CODE = "x = 1  # " + "a" * 40                       # ~50 characters: fits 600 px
+WIDE_CODE = "y = 2  # " + "b" * 150                        # ~160 characters: does not
+NARROW_TEX = r"\tau_m \frac{dV}{dt} = E_L - V"
+WIDE_TEX = " + ".join(rf"\frac{{a_{{{k}}}}}{{b_{{{k}}}}}" for k in range(40))  # a long sum
+
+
+def _column_page(body: str) -> str:
+    return _page(f"{COLUMN_CSS}<main>{body}</main>", head="MATHJAX")
+
+
+def _cell(code: str, output: str = "") -> str:
+    out = f'<div class="cell_output docutils container"><pre>{output}</pre></div>' if output else ""
+    return (f'<div class="cell docutils container"><div class="cell_input docutils container">'
+            f'<div class="highlight"><pre>{code}</pre></div></div>{out}</div>')
+
+
 CLEAN = {
     "index.html": '<html><head><meta http-equiv="Refresh" content="0; url=good.html" /></head></html>',
     "good.html": _page(
@@ -77,6 +97,11 @@ CLEAN = {
     "other.html": _page('<h2 id="sec">Section</h2><a href="good.html">back</a>'),
     "sub/index.html": _page('<a href="../chapters/01_good.html">chapter</a>', depth=1),
     "chapters/01_good.html": _page(_launch("01_good"), depth=1),
+    "narrow.html": _column_page(
+        _cell(NARROW_CODE, output="0.5")
+        + f'<div class="math notranslate nohighlight" id="equation-narrow">\\[{NARROW_TEX}\\]</div>'
+        + f"<details><summary>solution</summary><pre>{NARROW_CODE}</pre></details>"
+    ),
 }
 BROKEN = {
     "console_error.html": _page("<script>console.error('boom from the test')</script>"),
@@ -90,6 +115,13 @@ BROKEN = {
     "chapters/02_no_launch.html": _page("<p>No rocket here.</p>", depth=1),
     "chapters/03_no_colab.html": _page(_launch("03_no_colab", colab=False), depth=1),
     "chapters/04_wrong_notebook.html": _page(_launch("01_good"), depth=1),
+    "wide_code.html": _column_page(_cell(NARROW_CODE) + _cell(WIDE_CODE)),
+    "wide_output.html": _column_page(_cell(NARROW_CODE, output=WIDE_CODE)),
+    "wide_hidden_code.html": _column_page(f"<details><summary>solution</summary><pre>{WIDE_CODE}</pre></details>"),
+    "wide_math.html": _column_page(
+        f'<div class="math notranslate nohighlight" id="equation-wide">\\[{WIDE_TEX}\\]</div>'
+        f'<div class="math notranslate nohighlight">\\[{NARROW_TEX}\\]</div>'
+    ),
 }
 CONFIG = """\
 launch_buttons:
@@ -158,6 +190,35 @@ def test_defect_is_reported(report, page, expected):
     problems = report.pages[page].problems
     for text in expected:
         assert any(text in problem for problem in problems), (text, problems)
+
+
+@pytest.mark.parametrize(
+    "page, where",
+    [
+        ("wide_code.html", "code cell 2 (input)"),
+        ("wide_output.html", "code cell 1 (output)"),
+        ("wide_hidden_code.html", "code block"),
+    ],
+)
+def test_code_wider_than_its_column_is_reported(report, page, where):
+    problems = report.pages[page].problems
+    assert len(problems) == 1, problems          # the narrow cell beside it is not reported
+    problem = problems[0]
+    assert problem.startswith(f"code block wider than its column: {where}"), problem
+    content, column = (int(x) for x in re.findall(r"(\d+) px", problem))
+    # 160 characters of a monospace font of >= 10 px are > 1000 px; the column is 600 px at most
+    assert content > 1000 and column <= 600, problem
+    assert f"longest line {len(WIDE_CODE)} characters" in problem
+
+
+def test_equation_wider_than_the_text_is_reported(report):
+    problems = report.pages["wide_math.html"].problems
+    assert len(problems) == 1, problems          # the narrow equation is not reported
+    problem = problems[0]
+    assert problem.startswith("display equation wider than the text column: equation #equation-wide"), problem
+    content, column = (int(x) for x in re.findall(r"(\d+) px", problem))
+    assert content > column + 100 and column <= 600, problem
+    assert r"\frac{a_{0}}{b_{0}}" in problem      # the TeX source names the equation
 
 
 def test_only_the_defect_is_reported(report):

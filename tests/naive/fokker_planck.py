@@ -419,3 +419,21 @@ def fp_td_siegert_rate_lif(tau_m, e_l, v_th, v_reset, t_ref, mu, sigma):
     y_r = (v_reset - e_l - mu) / (math.sqrt(2.0) * sigma)
     integral, _ = quad(lambda x: erfcx(-x), y_r, y_th, epsabs=0.0, epsrel=1e-12, limit=200)
     return 1000.0 / (t_ref + tau_m * math.sqrt(math.pi) * integral)
+
+
+# The from-scratch threshold integration of chapter 5 ("Stationary solutions"), character for character
+# as the notebook writes it (tests/fokker_planck/test_threshold_scratch.py checks that the two agree).
+def threshold_integration(model, mu, sigma, dv=0.01, v_lb=-100.0):
+    "Stationary rate (Hz), grid (mV) and density (1/mV), from v_th down."
+    d = sigma ** 2 / model.tau_m                  # diffusion (mV^2/ms)
+    v = np.arange(model.v_th, v_lb - dv / 2, -dv)     # top down (mV)
+    v_mid = v[1:] + dv / 2                        # step midpoints (mV)
+    x = model.drift(v_mid, mu) * dv / d           # frozen drift x step / D
+    j = (v_mid > model.v_reset).astype(float)     # unit current above reset
+    p = np.zeros(v.size)                          # P / r (ms/mV); 0 at v_th
+    for k in range(1, v.size):                    # exact step, frozen drift
+        p[k] = (p[k - 1] * np.exp(-x[k - 1])
+                - j[k - 1] * dv / d * np.expm1(-x[k - 1]) / x[k - 1])
+    t_pass = np.sum(p[1:] + p[:-1]) * dv / 2      # mean reset -> v_th (ms)
+    r = 1.0 / (model.t_ref + t_pass)              # rate (1/ms)
+    return 1000.0 * r, v, r * p
