@@ -173,7 +173,8 @@ def to_nest(network, *, t_max, dt=0.1, seed=None, t_warmup=0.0, n_threads=None, 
     >>> import snnlib
     >>> from snnlib.interop import nest_available, to_nest
     >>> net = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, seed=1)
-    >>> res = to_nest(net, t_max=100.0, seed=2) if nest_available() else None  # doctest: +SKIP
+    >>> res = (to_nest(net, t_max=100.0, seed=2)  # doctest: +SKIP
+    ...        if nest_available() else None)
     """
     if not isinstance(network, Network):
         raise TypeError(f"network must be an snnlib.Network, got {type(network).__name__}")

@@ -94,7 +94,8 @@ class Split(NamedTuple):
     Examples
     --------
     >>> import numpy as np
-    >>> s = train_test_split(np.zeros((10, 2)), np.arange(10), test_fraction=0.3, seed=0)
+    >>> s = train_test_split(np.zeros((10, 2)), np.arange(10),
+    ...                      test_fraction=0.3, seed=0)
     >>> s.x_train.shape, s.x_test.shape
     ((7, 2), (3, 2))
     """
@@ -236,7 +237,8 @@ def spirals(n: int, *, n_classes: int = 2, noise: float = 0.2, seed=None) -> tup
     Examples
     --------
     >>> x, y = spirals(90, n_classes=3, noise=0.1, seed=0)
-    >>> np.bincount(y).tolist(), bool(np.all(np.hypot(x[:, 0], x[:, 1]) <= 1.0))
+    >>> r = np.hypot(x[:, 0], x[:, 1])
+    >>> np.bincount(y).tolist(), bool(np.all(r <= 1.0))
     ([30, 30, 30], True)
     """
     n = _check_n(n, low=2)

@@ -13,10 +13,10 @@ Courville 2016, sec. 6.5) computes the gradient layer by layer:
 
 .. math::
 
-    \delta^{(L)} = \frac{1}{B}\bigl(P_\phi - \mathrm{onehot}(y)\bigr),\quad
-    \frac{\partial L}{\partial W^{(l)}} = a^{(l-1)\top}\delta^{(l)},\quad
-    \frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_i \delta^{(l)}_i,\quad
-    \delta^{(l-1)} = \bigl(\delta^{(l)} W^{(l)\top}\bigr)\odot f'(z^{(l-1)}).
+    \delta^{(L)} &= \frac{1}{B}\bigl(P_\phi - \mathrm{onehot}(y)\bigr), \\
+    \frac{\partial L}{\partial W^{(l)}} &= a^{(l-1)\top}\delta^{(l)},\quad
+    \frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_i \delta^{(l)}_i, \\
+    \delta^{(l-1)} &= \bigl(\delta^{(l)} W^{(l)\top}\bigr)\odot f'(z^{(l-1)}).
 
 Two implementations of the training loop exist: a numba kernel that loops over
 samples and units on one flat parameter vector, and a vectorised NumPy one (matrix
@@ -127,8 +127,10 @@ class LossGrad(NamedTuple):
     Examples
     --------
     >>> import numpy as np
-    >>> lg = loss_and_grad(init_mlp([2, 4, 2], seed=0), np.zeros((3, 2)), np.array([0, 1, 1]))
-    >>> round(lg.loss, 6), round(float(np.log(2)), 6)   # zero inputs, zero biases: p = 1/2
+    >>> lg = loss_and_grad(init_mlp([2, 4, 2], seed=0), np.zeros((3, 2)),
+    ...                    np.array([0, 1, 1]))
+    >>> # zero inputs, zero biases: p = 1/2
+    >>> round(lg.loss, 6), round(float(np.log(2)), 6)
     (0.693147, 0.693147)
     """
 
@@ -677,7 +679,8 @@ def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1,
     --------
     >>> from snnlib.ml import two_moons, train_mlp, accuracy
     >>> x, y = two_moons(300, noise=0.15, seed=0)
-    >>> r = train_mlp(x, y, hidden=32, eta=0.2, batch_size=32, epochs=150, seed=1)
+    >>> r = train_mlp(x, y, hidden=32, eta=0.2, batch_size=32, epochs=150,
+    ...               seed=1)
     >>> accuracy(r.params, x, y) > 0.95
     True
     """

@@ -47,7 +47,8 @@ class PerceptronResult(NamedTuple):
     Examples
     --------
     >>> import numpy as np
-    >>> r = train_perceptron(np.array([[0.0, 1.0], [0.0, -1.0]]), np.array([1, -1]), seed=0)
+    >>> r = train_perceptron(np.array([[0.0, 1.0], [0.0, -1.0]]),
+    ...                      np.array([1, -1]), seed=0)
     >>> r.converged, r.predict(np.array([[0.5, 2.0]])).tolist()
     (True, [1])
     """
@@ -81,7 +82,8 @@ class NovikoffBound(NamedTuple):
     Examples
     --------
     >>> import numpy as np
-    >>> nb = novikoff_bound(np.array([[1.0, 0.0], [-1.0, 0.0]]), np.array([1, -1]), [1.0, 0.0, 0.0])
+    >>> nb = novikoff_bound(np.array([[1.0, 0.0], [-1.0, 0.0]]),
+    ...                     np.array([1, -1]), [1.0, 0.0, 0.0])
     >>> round(nb.bound, 6)
     2.0
     """
@@ -303,7 +305,8 @@ def data_radius(x) -> float:
     Examples
     --------
     >>> import numpy as np
-    >>> round(data_radius(np.array([[3.0, 0.0], [0.0, 1.0]])) ** 2, 12)   # |(3, 0, 1)|^2
+    >>> # |(3, 0, 1)|^2
+    >>> round(data_radius(np.array([[3.0, 0.0], [0.0, 1.0]])) ** 2, 12)
     10.0
     """
     xa = _augment(check_array(x, "x", ndim=2))
@@ -339,7 +342,8 @@ def separation_margin(x, y, w_star) -> float:
     Examples
     --------
     >>> import numpy as np
-    >>> separation_margin(np.array([[2.0, 0.0], [-1.0, 0.0]]), np.array([1, -1]), [1.0, 0.0, 0.0])
+    >>> separation_margin(np.array([[2.0, 0.0], [-1.0, 0.0]]),
+    ...                   np.array([1, -1]), [1.0, 0.0, 0.0])
     1.0
     """
     x = check_array(x, "x", ndim=2)
@@ -382,7 +386,8 @@ def novikoff_bound(x, y, w_star) -> NovikoffBound:
 
     Examples
     --------
-    >>> from snnlib.ml import linearly_separable, novikoff_bound, train_perceptron
+    >>> from snnlib.ml import (linearly_separable, novikoff_bound,
+    ...                        train_perceptron)
     >>> d = linearly_separable(100, margin=0.1, seed=0)
     >>> nb = novikoff_bound(d.x, d.y, d.w_star)
     >>> train_perceptron(d.x, d.y, seed=0).n_mistakes <= nb.bound

@@ -130,7 +130,8 @@ def hawkes_count_covariance(baseline, weights) -> np.ndarray:
     Examples
     --------
     >>> import snnlib
-    >>> float(snnlib.hawkes_count_covariance(10.0, [[0.5]])[0, 0])   # r / (1 - w)^2 = 20 / 0.25
+    >>> # r / (1 - w)^2 = 20 / 0.25
+    >>> float(snnlib.hawkes_count_covariance(10.0, [[0.5]])[0, 0])
     80.0
     """
     b, w = _check_process(baseline, weights)
@@ -180,7 +181,8 @@ def hawkes_cross_spectrum(baseline, weights, tau, freqs, delay=0.0) -> np.ndarra
     Examples
     --------
     >>> import snnlib
-    >>> c = snnlib.hawkes_cross_spectrum(10.0, [[0.5]], tau=5.0, freqs=[0.0, 1e6])
+    >>> c = snnlib.hawkes_cross_spectrum(10.0, [[0.5]], tau=5.0,
+    ...                                  freqs=[0.0, 1e6])
     >>> [round(float(x), 3) for x in c[:, 0, 0].real]
     [80.0, 20.0]
     """
@@ -207,8 +209,8 @@ def hawkes_covariance_density(baseline, weights, tau, lags, delay=0.0, *, bin_wi
 
     .. math::
 
-        C(s) = R(s) D + E(s) Q, \qquad Q = \frac{1}{\tau^2} W P W^T, \qquad
-        \tfrac{1}{\tau}\left[(I - W) P + P (I - W)^T\right] = D,
+        C(s) &= R(s) D + E(s) Q, \qquad Q = \frac{1}{\tau^2} W P W^T, \\
+        D &= \tfrac{1}{\tau}\left[(I - W) P + P (I - W)^T\right],
 
     (a Lyapunov equation for :math:`P = \int_0^\infty E D E^T`), and :math:`C(-s) = C(s)^T`.
     At :math:`s = 0` the two one-sided limits differ by :math:`R(0^+)D - DR(0^+)^T`; their mean
@@ -243,8 +245,10 @@ def hawkes_covariance_density(baseline, weights, tau, lags, delay=0.0, *, bin_wi
     Examples
     --------
     >>> import snnlib
-    >>> c = snnlib.hawkes_covariance_density(10.0, [[0.0, 0.5], [0.0, 0.0]], tau=5.0, lags=[5.0])
-    >>> round(float(c[0, 0, 1]), 3)     # one-way: 0.5 exp(-1) / 5 ms x 10 Hz, in Hz^2
+    >>> c = snnlib.hawkes_covariance_density(10.0, [[0.0, 0.5], [0.0, 0.0]],
+    ...                                      tau=5.0, lags=[5.0])
+    >>> # one-way: 0.5 exp(-1) / 5 ms x 10 Hz, in Hz^2
+    >>> round(float(c[0, 0, 1]), 3)
     367.879
     """
     b, w = _check_process(baseline, weights)
@@ -359,8 +363,10 @@ class HawkesResult(SpikeRecord):
     Examples
     --------
     >>> import snnlib
-    >>> res = snnlib.simulate_hawkes([20.0, 30.0], [[0.0, -0.5], [0.0, 0.0]], tau=10.0, t_max=2000.0, seed=1)
-    >>> res.n_neurons, res.rectified > 0      # inhibition drove the intensity below zero at times
+    >>> res = snnlib.simulate_hawkes([20.0, 30.0], [[0.0, -0.5], [0.0, 0.0]],
+    ...                              tau=10.0, t_max=2000.0, seed=1)
+    >>> # inhibition drove the intensity below zero at times
+    >>> res.n_neurons, res.rectified > 0
     (2, True)
     """
 
@@ -477,7 +483,8 @@ def simulate_hawkes(baseline, weights, *, tau, t_max, delay=0.0, seed=None) -> H
     Examples
     --------
     >>> import snnlib
-    >>> res = snnlib.simulate_hawkes([10.0, 10.0], [[0.0, 0.4], [0.4, 0.0]], tau=5.0, t_max=1000.0, seed=1)
+    >>> res = snnlib.simulate_hawkes([10.0, 10.0], [[0.0, 0.4], [0.4, 0.0]],
+    ...                              tau=5.0, t_max=1000.0, seed=1)
     >>> res.n_neurons, res.t_max
     (2, 1000.0)
     """

@@ -61,7 +61,8 @@ class HawkesFit:
     >>> np.round(fit.count_covariance, 2)     # the target is met ...
     array([[18.8 , 10.35],
            [10.35, 18.8 ]])
-    >>> np.round(fit.weights, 3)              # ... by two neurons exciting each other
+    >>> # ... by two neurons exciting each other
+    >>> np.round(fit.weights, 3)
     array([[0. , 0.3],
            [0.3, 0. ]])
     """
@@ -294,8 +295,8 @@ def infer_hawkes_weights(rates, spectra, freqs, *, tau, delay) -> np.ndarray:
 
     .. math::
 
-        C(f)^{-1} - D^{-1} = -\hat g\, X - \hat g^*\, X^T + |\hat g|^2\, Y,
-        \qquad X = D^{-1} W,\quad Y = W^T D^{-1} W,
+        C(f)^{-1} - D^{-1} &= -\hat g\, X - \hat g^*\, X^T + |\hat g|^2\, Y, \\
+        X &= D^{-1} W,\quad Y = W^T D^{-1} W,
 
     which is *linear* in the unknowns :math:`X` and :math:`Y`. Its imaginary part gives
     :math:`X - X^T` (coefficient :math:`-\mathrm{Im}\,\hat g`), its real part

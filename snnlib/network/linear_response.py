@@ -128,7 +128,8 @@ class WorkingPoint:
     Examples
     --------
     >>> import snnlib
-    >>> net = snnlib.brunel_network(5.0, 2.0, n_exc=1000, n_inh=250, epsilon=1.0, seed=1)
+    >>> net = snnlib.brunel_network(5.0, 2.0, n_exc=1000, n_inh=250,
+    ...                             epsilon=1.0, seed=1)
     >>> wp = snnlib.network.working_point(net)
     >>> [round(float(r), 2) for r in wp.rate], wp.neuron_rates.shape
     ([37.95, 37.95], (1250,))
@@ -166,9 +167,11 @@ def working_point(network, *, per_neuron: bool = False) -> WorkingPoint:
     Examples
     --------
     >>> import snnlib
-    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [2.0, 0.0]], snnlib.LIF(), mu=12.0, sigma=4.0)
+    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [2.0, 0.0]],
+    ...                                   snnlib.LIF(), mu=12.0, sigma=4.0)
     >>> wp = snnlib.network.working_point(net, per_neuron=True)
-    >>> bool(wp.rate[1] > wp.rate[0])        # neuron 1 also receives neuron 0's spikes
+    >>> # neuron 1 also receives neuron 0's spikes
+    >>> bool(wp.rate[1] > wp.rate[0])
     True
     """
     per_neuron = check_bool(per_neuron, "per_neuron")
@@ -264,9 +267,11 @@ def coupling_kernel(network, freqs, *, per_neuron: bool = False, variance: bool 
     Examples
     --------
     >>> import snnlib
-    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [1.0, 0.0]], snnlib.LIF(), mu=12.0, sigma=4.0)
+    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [1.0, 0.0]],
+    ...                                   snnlib.LIF(), mu=12.0, sigma=4.0)
     >>> k = snnlib.network.coupling_kernel(net, [0.0])
-    >>> round(float(k[0, 1, 0].real), 3), float(k[0, 0, 1].real)   # chi(0) tau_m J and no way back
+    >>> # chi(0) tau_m J and no way back
+    >>> round(float(k[0, 1, 0].real), 3), float(k[0, 0, 1].real)
     (0.055, 0.0)
     """
     net = _check_network(network)
@@ -326,9 +331,11 @@ def predict_cross_spectrum(network, freqs, *, per_neuron: bool = False, variance
     Examples
     --------
     >>> import numpy as np, snnlib
-    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [0.5, 0.0]], snnlib.LIF(), mu=12.0, sigma=4.0)
+    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [0.5, 0.0]],
+    ...                                   snnlib.LIF(), mu=12.0, sigma=4.0)
     >>> c = snnlib.predict_cross_spectrum(net, [0.0, 10.0])
-    >>> c.shape, bool(c[0, 1, 0].real > 0)      # neuron 1 is driven by neuron 0
+    >>> # neuron 1 is driven by neuron 0
+    >>> c.shape, bool(c[0, 1, 0].real > 0)
     ((2, 2, 2), True)
     """
     net = _check_network(network)
@@ -355,7 +362,8 @@ class PopulationSpectra(NamedTuple):
     Examples
     --------
     >>> import numpy as np
-    >>> ps = PopulationSpectra(np.array([0.0]), np.ones((1, 1, 1), complex), np.ones(1), ("all",))
+    >>> ps = PopulationSpectra(np.array([0.0]), np.ones((1, 1, 1), complex),
+    ...                        np.ones(1), ("all",))
     >>> ps.names
     ('all',)
     """
@@ -427,8 +435,8 @@ def predict_population_spectrum(network, freqs, *, variance: bool = False) -> Po
 
     .. math::
 
-        C^A(f) = (I - \bar K)^{-1}\,\mathrm{diag}(S_p/N_p)\,(I - \bar K)^{-H},\qquad
-        S_{\rm pooled} = w^T C^A w,\quad w_p = N_p/N.
+        C^A(f) &= (I - \bar K)^{-1}\,\mathrm{diag}(S_p/N_p)\,(I - \bar K)^{-H}, \\
+        S_{\rm pooled} &= w^T C^A w,\quad w_p = N_p/N.
 
     This is the population average of :func:`predict_cross_spectrum`, exact when every neuron of
     :math:`q` has the same number of targets in :math:`p` (the tests check it against the
@@ -443,9 +451,12 @@ def predict_population_spectrum(network, freqs, *, variance: bool = False) -> Po
     Examples
     --------
     >>> import numpy as np, snnlib
-    >>> net = snnlib.brunel_network(5.0, 2.0, seed=1)                 # 12,500 neurons
-    >>> ps = snnlib.predict_population_spectrum(net, [0.0, 130.0], variance=True)
-    >>> r_over_n = 37.95 / 12_500                     # Hz: N independent neurons
+    >>> # 12,500 neurons
+    >>> net = snnlib.brunel_network(5.0, 2.0, seed=1)
+    >>> ps = snnlib.predict_population_spectrum(net, [0.0, 130.0],
+    ...                                         variance=True)
+    >>> # Hz: N independent neurons
+    >>> r_over_n = 37.95 / 12_500
     >>> np.round(ps.pooled / r_over_n, -1)            # resonance near 130 Hz
     array([  30., 1190.])
     """
@@ -502,9 +513,11 @@ def predict_count_covariance(network, window=None, *, per_neuron: bool = False, 
     Examples
     --------
     >>> import snnlib
-    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [2.0, 0.0]], snnlib.LIF(), mu=12.0, sigma=4.0)
+    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [2.0, 0.0]],
+    ...                                   snnlib.LIF(), mu=12.0, sigma=4.0)
     >>> c = snnlib.predict_count_covariance(net, window=1000.0)
-    >>> bool(c[1, 0] > 0), bool(abs(c[1, 0] - c[0, 1]) < 1e-9)     # positive and symmetric
+    >>> # positive and symmetric
+    >>> bool(c[1, 0] > 0), bool(abs(c[1, 0] - c[0, 1]) < 1e-9)
     (True, True)
     """
     net = _check_network(network)
@@ -569,9 +582,13 @@ def predict_cross_covariance(network, lags, *, bin_width: float = 1.0, f_max=Non
     Examples
     --------
     >>> import snnlib
-    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [2.0, 0.0]], snnlib.LIF(), mu=12.0, sigma=4.0, delay=2.0)
-    >>> c = snnlib.predict_cross_covariance(net, [-3.0, 3.0], bin_width=1.0)[:, 1, 0]
-    >>> bool(c[1] > 10 * abs(c[0]))          # neuron 1 follows neuron 0 by the delay
+    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [2.0, 0.0]],
+    ...                                   snnlib.LIF(), mu=12.0, sigma=4.0,
+    ...                                   delay=2.0)
+    >>> c = snnlib.predict_cross_covariance(net, [-3.0, 3.0], bin_width=1.0)
+    >>> c = c[:, 1, 0]
+    >>> # neuron 1 follows neuron 0 by the delay
+    >>> bool(c[1] > 10 * abs(c[0]))
     True
     """
     net = _check_network(network)
@@ -635,9 +652,11 @@ def covariance_motifs(network, *, order: int = 3, per_neuron: bool = False, vari
     Examples
     --------
     >>> import snnlib
-    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [2.0, 0.0]], snnlib.LIF(), mu=12.0, sigma=4.0)
+    >>> net = snnlib.Network.from_weights([[0.0, 0.0], [2.0, 0.0]],
+    ...                                   snnlib.LIF(), mu=12.0, sigma=4.0)
     >>> m = snnlib.network.covariance_motifs(net, order=2)
-    >>> bool(abs(m["total"][1, 0] - m["direct"][1, 0]) < 1e-12)    # a pair: only the direct path
+    >>> # a pair: only the direct path
+    >>> bool(abs(m["total"][1, 0] - m["direct"][1, 0]) < 1e-12)
     True
     """
     net = _check_network(network)

@@ -16,8 +16,8 @@ Poisson input and its white noise,
 
 .. math::
 
-    \mu_a = \mu_a^{ext} + \tau_m\Big(\sum_b K_{ab} J_{ab} \nu_b + J_a^{ext}\nu_a^{ext}\Big),\quad
-    \sigma_a^2 = (\sigma_a^{ext})^2 + \frac{\tau_m}{2}\Big(\sum_b K_{ab} J_{ab}^2 \nu_b
+    \mu_a &= \mu_a^{ext} + \tau_m\Big(\sum_b K_{ab} J_{ab} \nu_b + J_a^{ext}\nu_a^{ext}\Big), \\
+    \sigma_a^2 &= (\sigma_a^{ext})^2 + \frac{\tau_m}{2}\Big(\sum_b K_{ab} J_{ab}^2 \nu_b
     + (J_a^{ext})^2 \nu_a^{ext}\Big),
 
 and the rates must reproduce themselves, :math:`\nu_a = \phi_a(\mu_a, \sigma_a)`, with
@@ -75,7 +75,8 @@ class MeanField:
     Examples
     --------
     >>> import snnlib
-    >>> mf = snnlib.mean_field(snnlib.brunel_network(5.0, 2.0, n_exc=1000, n_inh=250, epsilon=1.0))
+    >>> mf = snnlib.mean_field(snnlib.brunel_network(5.0, 2.0, n_exc=1000,
+    ...                                              n_inh=250, epsilon=1.0))
     >>> mf.names, round(mf["E"]["rate"], 2)
     (('E', 'I'), 37.95)
     """
@@ -288,7 +289,8 @@ def rate_transfer(network, rates, *, per_neuron: bool = False) -> dict:
     Examples
     --------
     >>> import snnlib
-    >>> net = snnlib.brunel_network(5.0, 2.0, n_exc=1000, n_inh=250, epsilon=1.0, j=0.1, seed=1)
+    >>> net = snnlib.brunel_network(5.0, 2.0, n_exc=1000, n_inh=250,
+    ...                             epsilon=1.0, j=0.1, seed=1)
     >>> out = snnlib.network.rate_transfer(net, [[0.0, 0.0], [40.0, 40.0]])
     >>> out["rate_out"].shape
     (2, 2)

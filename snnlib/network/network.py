@@ -64,7 +64,8 @@ class Population:
     Examples
     --------
     >>> import snnlib
-    >>> pop = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, seed=1).population("I")
+    >>> pop = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100,
+    ...                             seed=1).population("I")
     >>> pop.size, pop.start, pop.stop, pop.poisson_rate > 0
     (100, 400, 500, True)
     """
@@ -110,7 +111,8 @@ class Projection:
     Examples
     --------
     >>> import snnlib
-    >>> proj = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100, seed=1).projections[0]
+    >>> proj = snnlib.brunel_network(5.0, 2.0, n_exc=400, n_inh=100,
+    ...                              seed=1).projections[0]
     >>> proj.pre, proj.post, proj.rule, proj.j, proj.delay, proj.indegree
     ('E', 'E', 'fixed_indegree', 0.1, 1.5, 40)
     """
@@ -141,8 +143,10 @@ class Network:
     >>> net = snnlib.Network(seed=1)
     >>> e = net.add_population("E", snnlib.LIF(), 80)
     >>> i = net.add_population("I", snnlib.LIF(), 20)
-    >>> net.connect("E", ["E", "I"], rule="bernoulli", p_conn=0.2, j=0.2, delay=1.5)
-    >>> net.connect("I", ["E", "I"], rule="bernoulli", p_conn=0.2, j=-0.8, delay=1.5)
+    >>> net.connect("E", ["E", "I"], rule="bernoulli", p_conn=0.2, j=0.2,
+    ...             delay=1.5)
+    >>> net.connect("I", ["E", "I"], rule="bernoulli", p_conn=0.2, j=-0.8,
+    ...             delay=1.5)
     >>> net.add_white_noise(["E", "I"], mu=12.0, sigma=4.0)
     >>> net.n_neurons, len(net.projections)
     (100, 4)
@@ -386,8 +390,9 @@ class Network:
         Examples
         --------
         >>> import numpy as np, snnlib
-        >>> w = np.array([[0.0, 1.0], [0.0, 0.0]])      # neuron 1 excites neuron 0
-        >>> net = snnlib.Network.from_weights(w, snnlib.LIF(), mu=12.0, sigma=4.0)
+        >>> w = np.array([[0.0, 1.0], [0.0, 0.0]])  # neuron 1 excites neuron 0
+        >>> net = snnlib.Network.from_weights(w, snnlib.LIF(), mu=12.0,
+        ...                                   sigma=4.0)
         >>> net.n_neurons, net.n_synapses
         (2, 1)
         """

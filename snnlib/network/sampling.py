@@ -82,7 +82,8 @@ def boltzmann_probabilities(weights, bias) -> np.ndarray:
     --------
     >>> import numpy as np
     >>> p = boltzmann_probabilities([[0.0, 1.0], [1.0, 0.0]], [0.0, 0.0])
-    >>> np.round(p * (3 + np.e), 6)           # states 00, 10, 01, 11: weights 1, 1, 1, e
+    >>> # states 00, 10, 01, 11: weights 1, 1, 1, e
+    >>> np.round(p * (3 + np.e), 6)
     array([1.      , 1.      , 1.      , 2.718282])
     """
     w, b = _check_model(weights, bias)
@@ -117,7 +118,8 @@ def boltzmann_statistics(weights, bias, clamp=None) -> tuple:
     Examples
     --------
     >>> m, c = boltzmann_statistics([[0.0]], [0.0])
-    >>> float(m[0])                            # one free variable, b = 0: p = 1/2
+    >>> # one free variable, b = 0: p = 1/2
+    >>> float(m[0])
     0.5
     """
     p = boltzmann_probabilities(weights, bias)
@@ -147,7 +149,8 @@ def state_probabilities(states) -> np.ndarray:
 
     Examples
     --------
-    >>> state_probabilities([[True, False], [True, False], [False, True], [True, True]])
+    >>> state_probabilities([[True, False], [True, False], [False, True],
+    ...                      [True, True]])
     array([0.  , 0.5 , 0.25, 0.25])
     """
     s = np.asarray(states)
@@ -279,7 +282,8 @@ class SamplingResult(SpikeRecord):
 
     Examples
     --------
-    >>> res = neural_sampling([[0.0, 1.0], [1.0, 0.0]], [0.0, 0.0], t_max=100.0, seed=1)
+    >>> res = neural_sampling([[0.0, 1.0], [1.0, 0.0]], [0.0, 0.0],
+    ...                       t_max=100.0, seed=1)
     >>> res.states.shape, res.n_neurons
     ((100, 2), 2)
     """
@@ -444,7 +448,8 @@ def neural_sampling(weights, bias, *, tau: float = 10.0, t_max: float, dt=None, 
     --------
     >>> import numpy as np
     >>> res = neural_sampling([[0.0]], [1.0], t_max=20_000.0, seed=3)
-    >>> bool(abs(res.states.mean() - 1 / (1 + np.exp(-1.0))) < 0.03)   # P(z = 1) = sigma(b)
+    >>> # P(z = 1) = sigma(b)
+    >>> bool(abs(res.states.mean() - 1 / (1 + np.exp(-1.0))) < 0.03)
     True
     """
     w, b = _check_model(weights, bias)
@@ -503,7 +508,8 @@ def boltzmann_log_likelihood(weights, bias, data) -> float:
 
     Examples
     --------
-    >>> round(boltzmann_log_likelihood([[0.0]], [0.0], [[1], [0]]), 4)     # log(1/2)
+    >>> # log(1/2)
+    >>> round(boltzmann_log_likelihood([[0.0]], [0.0], [[1], [0]]), 4)
     -0.6931
     """
     p = boltzmann_probabilities(weights, bias)
@@ -600,8 +606,10 @@ def learn_boltzmann(data, *, n_steps: int, learning_rate: float = 0.2, sampler: 
     --------
     >>> import numpy as np
     >>> data = np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [1, 1, 1]])
-    >>> fit = learn_boltzmann(data, n_steps=200, sampler="exact", learning_rate=0.5)
-    >>> bool(fit.weights[0, 1] > 1.0)          # z_0 and z_1 always agree in the data
+    >>> fit = learn_boltzmann(data, n_steps=200, sampler="exact",
+    ...                       learning_rate=0.5)
+    >>> # z_0 and z_1 always agree in the data
+    >>> bool(fit.weights[0, 1] > 1.0)
     True
     """
     d = _check_data(data)

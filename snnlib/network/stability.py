@@ -76,7 +76,8 @@ class BrunelStability:
     Examples
     --------
     >>> import snnlib
-    >>> snnlib.network.brunel_stability(5.0, 2.0).stable       # the asynchronous irregular state
+    >>> # the asynchronous irregular state
+    >>> snnlib.network.brunel_stability(5.0, 2.0).stable
     True
     """
 
@@ -157,7 +158,8 @@ def brunel_stability(g, eta, *, n_exc: int = 10000, n_inh: int = 2500, epsilon: 
     Examples
     --------
     >>> import snnlib
-    >>> s = snnlib.network.brunel_stability(6.0, 4.0)     # Brunel's fast synchronous state
+    >>> # Brunel's fast synchronous state
+    >>> s = snnlib.network.brunel_stability(6.0, 4.0)
     >>> s.stable, bool(100.0 < s.freq < 300.0)
     (False, True)
     """

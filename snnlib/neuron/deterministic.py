@@ -185,7 +185,8 @@ def lif_trajectory(model, mu, t, v0, *, threshold=False):
     --------
     >>> from snnlib import LIF, lif_trajectory
     >>> model = LIF(tau_m=10.0, e_l=-65.0)
-    >>> round(lif_trajectory(model, mu=10.0, t=10.0, v0=-65.0), 4)  # -55 - 10/e
+    >>> # -55 - 10/e
+    >>> round(lif_trajectory(model, mu=10.0, t=10.0, v0=-65.0), 4)
     -58.6788
     """
     model = check_model(model, "model", allowed=("lif",))
@@ -508,9 +509,9 @@ def eif_fi_curve(model, mu_values):
 
     .. math::
 
-        T = \tau_m \int_{V_\mathrm{reset}}^{V_\mathrm{th}}
-        \frac{dV}{E_L - V + \Delta_T e^{(V - V_T)/\Delta_T} + \mu}
-        = \tau_m \int_{x_r}^{x_\mathrm{th}} \frac{\Delta_T\,dx}
+        T &= \tau_m \int_{V_\mathrm{reset}}^{V_\mathrm{th}}
+        \frac{dV}{E_L - V + \Delta_T e^{(V - V_T)/\Delta_T} + \mu} \\
+        &= \tau_m \int_{x_r}^{x_\mathrm{th}} \frac{\Delta_T\,dx}
         {\mu - \mu_\mathrm{rh} + \Delta_T(e^x - 1 - x)},
 
     with :math:`x = (V - V_T)/\Delta_T` and :math:`\mu_\mathrm{rh} = V_T - E_L - \Delta_T`

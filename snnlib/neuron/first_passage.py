@@ -44,8 +44,10 @@ class ISIDensity(NamedTuple):
     Examples
     --------
     >>> import snnlib
-    >>> d = snnlib.lif_isi_density(snnlib.LIF(), 20.0, 2.0, t_max=200.0, dt=0.2)
-    >>> float(d.t[0]), float(d.survival[0])   # t_ref (ms); no interval is shorter
+    >>> d = snnlib.lif_isi_density(snnlib.LIF(), 20.0, 2.0, t_max=200.0,
+    ...                            dt=0.2)
+    >>> # t_ref (ms); no interval is shorter
+    >>> float(d.t[0]), float(d.survival[0])
     (2.0, 1.0)
     """
 
@@ -154,11 +156,13 @@ def lif_isi_density(model, mu, sigma, *, t_max, dt=0.05):
     Examples
     --------
     >>> import numpy as np, snnlib
-    >>> d = snnlib.lif_isi_density(snnlib.LIF(), 12.0, 3.0, t_max=1500.0, dt=0.1)
+    >>> d = snnlib.lif_isi_density(snnlib.LIF(), 12.0, 3.0, t_max=1500.0,
+    ...                            dt=0.1)
     >>> bool(abs(np.trapezoid(d.density, d.t) - 1.0) < 1e-4)
     True
     >>> mean_isi = float(np.trapezoid(d.t * d.density, d.t))   # ms
-    >>> round(1000.0 / mean_isi, 2), round(float(snnlib.siegert_rate(snnlib.LIF(), 12.0, 3.0)), 2)
+    >>> nu = float(snnlib.siegert_rate(snnlib.LIF(), 12.0, 3.0))
+    >>> round(1000.0 / mean_isi, 2), round(nu, 2)
     (11.78, 11.78)
     """
     model = check_model(model, "model", allowed=("lif",))

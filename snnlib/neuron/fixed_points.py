@@ -83,10 +83,12 @@ def eif_fixed_points(model, mu):
     Examples
     --------
     >>> import snnlib
-    >>> fp = snnlib.eif_fixed_points(snnlib.EIF(), 12.0)  # e_l -65, v_t -50, delta_t 2 mV
+    >>> # e_l -65, v_t -50, delta_t 2 mV
+    >>> fp = snnlib.eif_fixed_points(snnlib.EIF(), 12.0)
     >>> round(fp.stable, 3), round(fp.unstable, 3)
     (-52.397, -48.285)
-    >>> snnlib.eif_fixed_points(snnlib.EIF(), 14.0).stable  # above the rheobase of 13 mV
+    >>> # above the rheobase of 13 mV
+    >>> snnlib.eif_fixed_points(snnlib.EIF(), 14.0).stable
     nan
     """
     model = check_model(model, "model", allowed=("eif",))

@@ -199,7 +199,8 @@ def interval_density(result, edges):
     >>> r = snnlib.simulate_population(snnlib.LIF(), 20.0, 2.0, n_neurons=50,
     ...                                t_max=1000.0, seed=0)
     >>> est = snnlib.interval_density(r, np.arange(0.0, 100.0, 2.0))
-    >>> bool(abs(est.density.sum() * 2.0 - 1.0) < 0.01)   # CV 0.13: no interval > 98 ms
+    >>> # CV 0.13: no interval > 98 ms
+    >>> bool(abs(est.density.sum() * 2.0 - 1.0) < 0.01)
     True
     """
     edges = check_array(edges, "edges", ndim=1, min_size=2, low=0.0)

@@ -115,7 +115,8 @@ class PopulationResult(SpikeRecord):
     Examples
     --------
     >>> import snnlib
-    >>> res = snnlib.simulate_population(snnlib.LIF(), 20.0, 1.0, n_neurons=10, t_max=100.0, seed=0)
+    >>> res = snnlib.simulate_population(snnlib.LIF(), 20.0, 1.0, n_neurons=10,
+    ...                                  t_max=100.0, seed=0)
     >>> res.n_spikes == res.spike_times.size, round(res.mean_rate) > 0
     (True, True)
     """
@@ -827,8 +828,8 @@ def simulate_population(model, mu, sigma, *, n_neurons, t_max, dt=0.1, seed=None
     Examples
     --------
     >>> import snnlib
-    >>> res = snnlib.simulate_population(snnlib.LIF(), mu=12.0, sigma=4.0, n_neurons=100,
-    ...                                  t_max=200.0, seed=1)
+    >>> res = snnlib.simulate_population(snnlib.LIF(), mu=12.0, sigma=4.0,
+    ...                                  n_neurons=100, t_max=200.0, seed=1)
     >>> res.spike_times.shape == res.spike_ids.shape
     True
     >>> res.rate.shape, float(res.rate_time[0])  # 1-ms bins, centred

@@ -8,8 +8,8 @@ one step of length :math:`dt` is (Kloeden & Platen 1992, section 10.2)
 
 .. math::
 
-    V_{k+1} = V_k + \frac{dt}{\tau_m}\bigl(E_L - V_k + \psi(V_k) + \mu\bigr) + s\,\xi_k,
-    \qquad s = \sigma\sqrt{2\,dt/\tau_m},\quad \xi_k \sim N(0, 1),
+    V_{k+1} &= V_k + \frac{dt}{\tau_m}\bigl(E_L - V_k + \psi(V_k) + \mu\bigr) + s\,\xi_k, \\
+    s &= \sigma\sqrt{2\,dt/\tau_m},\quad \xi_k \sim N(0, 1),
 
 with :math:`\psi(V) = \Delta_T e^{(V - V_T)/\Delta_T}` for the EIF (:func:`eif_psi`) and 0 for
 the LIF. A path that ends the step below threshold may still have crossed it in between: for a

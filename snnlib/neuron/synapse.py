@@ -194,7 +194,8 @@ def shot_noise(spike_times, weights, times, *, tau_m: float, tau_s: float) -> np
     >>> from snnlib.neuron.synapse import psp_kernel, shot_noise
     >>> t = np.array([5.0, 20.0])
     >>> v = shot_noise([0.0, 10.0], [1.0, -0.5], t, tau_m=20.0, tau_s=5.0)
-    >>> ref = psp_kernel(t, tau_m=20.0, tau_s=5.0) - 0.5 * psp_kernel(t - 10.0, tau_m=20.0, tau_s=5.0)
+    >>> ref = (psp_kernel(t, tau_m=20.0, tau_s=5.0)
+    ...        - 0.5 * psp_kernel(t - 10.0, tau_m=20.0, tau_s=5.0))
     >>> bool(np.allclose(v, ref))
     True
     """
@@ -283,7 +284,8 @@ def campbell_moments(rates, weights, *, tau_m: float, tau_s: float) -> CampbellM
     Examples
     --------
     >>> from snnlib.neuron.synapse import campbell_moments
-    >>> m = campbell_moments([8000.0, 2000.0], [0.1, -0.4], tau_m=20.0, tau_s=0.0)
+    >>> m = campbell_moments([8000.0, 2000.0], [0.1, -0.4], tau_m=20.0,
+    ...                      tau_s=0.0)
     >>> round(m.mu, 6), round(m.sigma, 4)     # balanced: 16 - 16 mV
     (0.0, 2.0)
     """

@@ -163,10 +163,12 @@ def static_explorer(fig, update, grid, *, labels=None, units=None, initial=None,
     >>> t = np.linspace(0.0, 100.0, 201)                     # time (ms)
     >>> fig, ax = plt.subplots(figsize=(3, 2))
     >>> (line,) = ax.plot(t, np.sin(2 * np.pi * 0.01 * t))
-    >>> def update(f=10.0):                                  # f: frequency (Hz)
+    >>> # f: frequency (Hz)
+    >>> def update(f=10.0):
     ...     line.set_ydata(np.sin(2 * np.pi * f * 1e-3 * t))
-    >>> ex = static_explorer(fig, update, {"f": [10.0, 20.0, 40.0]}, units={"f": "Hz"},
-    ...                      alt="A sine wave of the chosen frequency over 100 ms.", dpi=50)
+    >>> ex = static_explorer(
+    ...     fig, update, {"f": [10.0, 20.0, 40.0]}, units={"f": "Hz"},
+    ...     alt="A sine wave of the chosen frequency over 100 ms.", dpi=50)
     >>> ex.n_images, '<input type="range"' in ex.html, "http" in ex.html
     (3, True, False)
     >>> plt.close(fig)

@@ -50,7 +50,8 @@ def fast_axes(ax, *, nbins=None, minor_x=True, ylabel_x=-0.19, xlabel_y=-0.13):
     >>> import matplotlib.pyplot as plt
     >>> from snnlib.plotting import fast_axes
     >>> fig, ax = plt.subplots()
-    >>> fast_axes(ax, nbins=4, minor_x=False).xaxis.label.get_position()   # x label at (0.5, -0.13)
+    >>> # x label at (0.5, -0.13)
+    >>> fast_axes(ax, nbins=4, minor_x=False).xaxis.label.get_position()
     (0.5, -0.13)
     >>> plt.close(fig)
     """
@@ -97,7 +98,8 @@ def render_png(fig, *, dpi=None) -> bytes:
     >>> from snnlib.plotting import render_png
     >>> fig, ax = plt.subplots(figsize=(2, 1))
     >>> png = render_png(fig, dpi=50)
-    >>> png[:4] == b"\\x89PNG", int.from_bytes(png[16:20], "big")   # PNG header, width 2 in x 50 dpi
+    >>> # PNG header, width 2 in x 50 dpi
+    >>> png[:4] == b"\\x89PNG", int.from_bytes(png[16:20], "big")
     (True, 100)
     >>> plt.close(fig)
     """
@@ -151,10 +153,13 @@ class LiveFigure:
     >>> t = np.linspace(0.0, 100.0, 201)                     # time (ms)
     >>> fig, ax = plt.subplots()
     >>> (line,) = ax.plot(t, np.sin(2 * np.pi * 0.01 * t))
-    >>> def update(f=10.0):                                  # f: frequency (Hz)
+    >>> # f: frequency (Hz)
+    >>> def update(f=10.0):
     ...     line.set_ydata(np.sin(2 * np.pi * f * 1e-3 * t))
-    >>> live = LiveFigure(fig, update, {"f": widgets.FloatSlider(value=10.0, min=1.0, max=50.0)})
-    >>> seconds = live.redraw(f=20.0)                         # what a slider move does
+    >>> slider = widgets.FloatSlider(value=10.0, min=1.0, max=50.0)
+    >>> live = LiveFigure(fig, update, {"f": slider})
+    >>> # what a slider move does
+    >>> seconds = live.redraw(f=20.0)
     >>> live.image.value[:4] == b"\\x89PNG"
     True
     >>> plt.close(fig)

@@ -244,11 +244,13 @@ def decision_boundary(ax, predict_proba, x, y, *, resolution: int = 200, margin:
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
     >>> from snnlib.plotting import decision_boundary
-    >>> def proba(points):                          # P(class 1 | x) = logistic(5 x_1)
+    >>> # P(class 1 | x) = logistic(5 x_1)
+    >>> def proba(points):
     ...     p1 = 1.0 / (1.0 + np.exp(-5.0 * points[:, 0]))
     ...     return np.column_stack([1.0 - p1, p1])
     >>> fig, ax = plt.subplots()
-    >>> _ = decision_boundary(ax, proba, np.array([[-1.0, 0.0], [1.0, 0.0]]), [0, 1], resolution=50)
+    >>> _ = decision_boundary(ax, proba, np.array([[-1.0, 0.0], [1.0, 0.0]]),
+    ...                       [0, 1], resolution=50)
     >>> plt.close(fig)
     """
     import matplotlib
@@ -298,7 +300,8 @@ def figure_caption_alt(fig, alt: str) -> None:
     >>> import matplotlib.pyplot as plt
     >>> from snnlib.plotting import figure_caption_alt
     >>> fig, ax = plt.subplots()
-    >>> figure_caption_alt(fig, "Membrane potential of one LIF neuron over 100 ms.")
+    >>> figure_caption_alt(fig,
+    ...                    "Membrane potential of one LIF neuron over 100 ms.")
     >>> fig.get_label()
     'Membrane potential of one LIF neuron over 100 ms.'
     >>> plt.close(fig)

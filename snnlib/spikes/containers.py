@@ -54,7 +54,8 @@ class SpikeTrains(NamedTuple):
     Examples
     --------
     >>> import numpy as np
-    >>> st = SpikeTrains(np.array([1.0, 2.5]), np.array([0, 1]), n_neurons=2, t_max=10.0)
+    >>> st = SpikeTrains(np.array([1.0, 2.5]), np.array([0, 1]), n_neurons=2,
+    ...                  t_max=10.0)
     >>> st.train(1)
     array([2.5])
     """
@@ -127,7 +128,8 @@ class PopulationRate(NamedTuple):
     Examples
     --------
     >>> from snnlib.spikes import population_rate
-    >>> population_rate([0.5, 1.5], bin_width=1.0, t_max=2.0).rate   # one spike per 1-ms bin
+    >>> # one spike per 1-ms bin
+    >>> population_rate([0.5, 1.5], bin_width=1.0, t_max=2.0).rate
     array([1000., 1000.])
     """
 
@@ -210,7 +212,8 @@ class Correlogram(NamedTuple):
     Examples
     --------
     >>> from snnlib.spikes import cross_correlogram
-    >>> cc = cross_correlogram([1.0, 4.0], pairs=(0, 0), bin_width=1.0, max_lag=3.0, t_max=10.0)
+    >>> cc = cross_correlogram([1.0, 4.0], pairs=(0, 0), bin_width=1.0,
+    ...                        max_lag=3.0, t_max=10.0)
     >>> cc.lags[cc.counts > 0]
     array([-3.,  3.])
     """
@@ -281,7 +284,8 @@ class FanoCurve(NamedTuple):
     Examples
     --------
     >>> from snnlib.spikes import fano_factor_curve
-    >>> curve = fano_factor_curve([0.5, 1.5, 1.6, 2.5, 2.6, 2.7], windows=[1.0], t_max=4.0)
+    >>> curve = fano_factor_curve([0.5, 1.5, 1.6, 2.5, 2.6, 2.7],
+    ...                           windows=[1.0], t_max=4.0)
     >>> curve.fano
     array([1.11111111])
     """

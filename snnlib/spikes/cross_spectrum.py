@@ -47,9 +47,10 @@ class CrossSpectra(NamedTuple):
     Examples
     --------
     >>> import numpy as np
-    >>> cs = CrossSpectra(np.array([10.0]), np.full((1, 2, 2), 5 + 0j), np.full((1, 2, 2), 0.5 + 0.5j),
-    ...                   100, 1000.0)
-    >>> float(cs.spectra[0, 0, 1].real / cs.stderr[0, 0, 1].real)     # 10 standard errors from 0
+    >>> cs = CrossSpectra(np.array([10.0]), np.full((1, 2, 2), 5 + 0j),
+    ...                   np.full((1, 2, 2), 0.5 + 0.5j), 100, 1000.0)
+    >>> # 10 standard errors from 0
+    >>> float(cs.spectra[0, 0, 1].real / cs.stderr[0, 0, 1].real)
     10.0
     """
 
@@ -134,11 +135,13 @@ def cross_spectrum_matrix(spikes, spike_ids=None, *, freqs, segment_length: floa
     >>> import numpy as np
     >>> from snnlib.spikes import poisson_spike_train
     >>> st = poisson_spike_train(20.0, 200_000.0, n_trains=3, seed=0)
-    >>> cs = cross_spectrum_matrix(st, freqs=[0.0, 10.0], segment_length=1000.0)
+    >>> cs = cross_spectrum_matrix(st, freqs=[0.0, 10.0],
+    ...                            segment_length=1000.0)
     >>> cs.spectra.shape, cs.n_segments
     ((2, 3, 3), 200)
-    >>> bool(np.all(np.abs(cs.spectra[1] - 20 * np.eye(3)) < 4 * np.abs(cs.stderr[1])
-    ...             + 1e-12))    # independent Poisson trains: C = r I, within 4 standard errors
+    >>> # independent Poisson trains: C = r I, within 4 standard errors
+    >>> err = np.abs(cs.spectra[1] - 20 * np.eye(3))
+    >>> bool(np.all(err < 4 * np.abs(cs.stderr[1]) + 1e-12))
     True
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)

@@ -57,7 +57,8 @@ class RateResponse(NamedTuple):
 
     Examples
     --------
-    >>> est = RateResponse(np.array([10.0]), np.array([2.0 - 1.0j]), np.array([0.5]), 10)
+    >>> est = RateResponse(np.array([10.0]), np.array([2.0 - 1.0j]),
+    ...                    np.array([0.5]), 10)
     >>> est.z_scores(np.array([2.0 + 0.0j]))          # |(-1j)| / 0.5
     array([2.])
     """
@@ -103,7 +104,8 @@ class RateResponse(NamedTuple):
         Examples
         --------
         >>> rep = np.array([[1.1], [0.9], [1.0]]) * (2.0 + 0j)
-        >>> est = RateResponse(np.array([5.0]), np.array([2.0 + 0j]), np.array([0.2]), 3, rep)
+        >>> est = RateResponse(np.array([5.0]), np.array([2.0 + 0j]),
+        ...                    np.array([0.2]), 3, rep)
         >>> g, se = est.gain_factor(np.array([2.0 + 0j]))
         >>> round(g, 3), round(se, 3)
         (1.0, 0.115)
@@ -161,7 +163,8 @@ def sinusoidal_input(freqs, amplitude, *, t_max, dt) -> np.ndarray:
 
     Examples
     --------
-    >>> x = sinusoidal_input([250.0], 1.0, t_max=4.0, dt=1.0)   # one period in 4 steps
+    >>> # one period in 4 steps
+    >>> x = sinusoidal_input([250.0], 1.0, t_max=4.0, dt=1.0)
     >>> np.round(x, 3)
     array([ 0.637, -0.637, -0.637,  0.637])
     """
@@ -234,10 +237,11 @@ def lock_in_response(spikes, spike_ids=None, *, freqs, amplitude, t_start=0.0, n
     >>> import snnlib
     >>> lif, dt = snnlib.LIF(), 0.1
     >>> mu_t = snnlib.sinusoidal_input([10.0], 1.0, t_max=2000.0, dt=dt)
-    >>> sim = snnlib.simulate_population(lif, 12.0, 3.0, n_neurons=400, t_max=2000.0,
-    ...                                  dt=dt, mu_t=mu_t, seed=1)
-    >>> est = snnlib.lock_in_response(sim, freqs=[10.0], amplitude=1.0, t_start=200.0,
-    ...                               delay=dt / 2)
+    >>> sim = snnlib.simulate_population(lif, 12.0, 3.0, n_neurons=400,
+    ...                                  t_max=2000.0, dt=dt, mu_t=mu_t,
+    ...                                  seed=1)
+    >>> est = snnlib.lock_in_response(sim, freqs=[10.0], amplitude=1.0,
+    ...                               t_start=200.0, delay=dt / 2)
     >>> th = snnlib.susceptibility(lif, 12.0, 3.0, [10.0])
     >>> bool(est.z_scores(th)[0] < 4.0)
     True
@@ -307,7 +311,8 @@ def white_noise_input(sigma, *, tau_m, t_max, dt, seed=None) -> np.ndarray:
     Examples
     --------
     >>> s = white_noise_input(2.0, tau_m=20.0, t_max=1000.0, dt=0.1, seed=0)
-    >>> s.shape, round(float(s.std() ** 2 * 0.1 / (2 * 20.0)), 1)     # ~ sigma^2 = 4
+    >>> # ~ sigma^2 = 4
+    >>> s.shape, round(float(s.std() ** 2 * 0.1 / (2 * 20.0)), 1)
     ((10000,), 4.0)
     """
     sigma = check_nonnegative(sigma, "sigma", unit="mV")
@@ -384,11 +389,14 @@ def reverse_correlation(spikes, spike_ids=None, *, stimulus, dt, segment_length,
     --------
     >>> import snnlib
     >>> lif, dt, t_max = snnlib.LIF(), 0.1, 10_000.0
-    >>> s = snnlib.white_noise_input(2.0, tau_m=lif.tau_m, t_max=t_max, dt=dt, seed=2)
-    >>> sim = snnlib.simulate_population(lif, 12.0, 5 ** 0.5, n_neurons=500, t_max=t_max,
-    ...                                  dt=dt, mu_t=s, seed=3)     # 5 + 4 = 9 = 3^2
-    >>> est = snnlib.reverse_correlation(sim, stimulus=s, dt=dt, segment_length=100.0,
-    ...                                  delay=dt / 2, f_max=100.0)
+    >>> s = snnlib.white_noise_input(2.0, tau_m=lif.tau_m, t_max=t_max, dt=dt,
+    ...                              seed=2)
+    >>> # sigma^2 = 5 + 4 = 9 = 3^2
+    >>> sim = snnlib.simulate_population(lif, 12.0, 5 ** 0.5, n_neurons=500,
+    ...                                  t_max=t_max, dt=dt, mu_t=s, seed=3)
+    >>> est = snnlib.reverse_correlation(sim, stimulus=s, dt=dt,
+    ...                                  segment_length=100.0, delay=dt / 2,
+    ...                                  f_max=100.0)
     >>> th = snnlib.susceptibility(lif, 12.0, 3.0, est.freqs)
     >>> bool(np.median(est.z_scores(th)) < 2.0)
     True
@@ -515,11 +523,13 @@ def reverse_correlation_groups(populations, stimuli, *, dt, segment_length, t_st
     >>> lif, dt, t_max, c = snnlib.LIF(), 0.1, 4000.0, 0.5
     >>> sims, stims = [], []
     >>> for g in range(4):
-    ...     sims.append(snnlib.simulate_population(lif, 12.0, 3.0, n_neurons=200, t_max=t_max, dt=dt,
-    ...                                            input_correlation=c, seed=g))
-    ...     stims.append(snnlib.common_noise_stimulus(3.0, c, tau_m=lif.tau_m, t_max=t_max, dt=dt,
-    ...                                               seed=g))
-    >>> est = snnlib.reverse_correlation_groups(sims, stims, dt=dt, segment_length=100.0,
+    ...     sims.append(snnlib.simulate_population(
+    ...         lif, 12.0, 3.0, n_neurons=200, t_max=t_max, dt=dt,
+    ...         input_correlation=c, seed=g))
+    ...     stims.append(snnlib.common_noise_stimulus(
+    ...         3.0, c, tau_m=lif.tau_m, t_max=t_max, dt=dt, seed=g))
+    >>> est = snnlib.reverse_correlation_groups(sims, stims, dt=dt,
+    ...                                         segment_length=100.0,
     ...                                         delay=dt / 2, f_max=100.0)
     >>> est.n_blocks, est.freqs[:3]
     (4, array([10., 20., 30.]))
@@ -586,7 +596,8 @@ def common_noise_stimulus(sigma, input_correlation, *, tau_m, t_max, dt, seed) -
 
     Examples
     --------
-    >>> s = common_noise_stimulus(3.0, 0.5, tau_m=20.0, t_max=1000.0, dt=0.1, seed=1)
+    >>> s = common_noise_stimulus(3.0, 0.5, tau_m=20.0, t_max=1000.0, dt=0.1,
+    ...                           seed=1)
     >>> s.shape
     (10000,)
     """
@@ -639,7 +650,8 @@ def spike_kicks(spike_times, *, weight, delay, tau_m, t_max, dt) -> np.ndarray:
 
     Examples
     --------
-    >>> spike_kicks([0.3, 0.5], weight=0.5, delay=0.2, tau_m=20.0, t_max=1.0, dt=0.1)
+    >>> spike_kicks([0.3, 0.5], weight=0.5, delay=0.2, tau_m=20.0, t_max=1.0,
+    ...             dt=0.1)
     array([  0.,   0.,   0.,   0.,   0., 100.,   0., 100.,   0.,   0.])
     """
     weight = check_scalar(weight, "weight", unit="mV")

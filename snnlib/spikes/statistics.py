@@ -261,7 +261,8 @@ def bin_spikes(spikes, spike_ids=None, *, bin_width: float, n_neurons: int | Non
     Examples
     --------
     >>> import numpy as np
-    >>> bin_spikes(np.array([0.5, 1.2, 1.7, 3.9]), bin_width=1.0, t_max=4.0).counts
+    >>> bin_spikes(np.array([0.5, 1.2, 1.7, 3.9]), bin_width=1.0,
+    ...            t_max=4.0).counts
     array([[1, 2, 0, 1]])
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
@@ -770,7 +771,8 @@ def synchrony_index(spikes, spike_ids=None, *, bin_width: float, n_neurons: int 
     --------
     >>> from snnlib.spikes import poisson_spike_train
     >>> st = poisson_spike_train(20.0, 20_000.0, n_trains=100, seed=2)
-    >>> round(synchrony_index(st, bin_width=5.0), 1)       # independent: ~ 1 / sqrt(100)
+    >>> # independent: ~ 1 / sqrt(100)
+    >>> round(synchrony_index(st, bin_width=5.0), 1)
     0.1
     """
     st = as_trains(spikes, spike_ids, n_neurons, t_max)
@@ -936,7 +938,8 @@ def spike_count_correlation(spikes, spike_ids=None, *, window: float, pairs=None
 
     Examples
     --------
-    >>> st = SpikeTrains.from_trains([[0.5, 1.5, 1.7], [0.2, 1.1, 1.3]], t_max=2.0)
+    >>> st = SpikeTrains.from_trains([[0.5, 1.5, 1.7], [0.2, 1.1, 1.3]],
+    ...                              t_max=2.0)
     >>> round(spike_count_correlation(st, window=1.0, pairs=(0, 1)), 12)
     1.0
     """
@@ -1082,7 +1085,8 @@ def count_covariance(spikes, spike_ids=None, *, window: float, blocks: int = 10,
     >>> from snnlib.spikes import poisson_spike_train
     >>> st = poisson_spike_train(20.0, 100_000.0, n_trains=20, seed=1)
     >>> cc = count_covariance(st, window=100.0)
-    >>> m, se = cc.pair_mean([(i, i) for i in range(20)])     # Poisson: rate x Fano 1
+    >>> # Poisson: rate x Fano 1
+    >>> m, se = cc.pair_mean([(i, i) for i in range(20)])
     >>> bool(abs(m - 20.0) < 4 * se)
     True
     """
@@ -1127,7 +1131,8 @@ def time_blocks(spikes, n_blocks: int, spike_ids=None, *, n_neurons: int | None 
 
     Examples
     --------
-    >>> st = SpikeTrains.from_trains([[1.0, 6.0, 12.0], [3.0, 17.0]], t_max=20.0)
+    >>> st = SpikeTrains.from_trains([[1.0, 6.0, 12.0], [3.0, 17.0]],
+    ...                              t_max=20.0)
     >>> [b.spike_times.tolist() for b in time_blocks(st, 2)]
     [[1.0, 3.0, 6.0], [2.0, 7.0]]
     """
