@@ -106,7 +106,11 @@ _SCRIPT = """(function () {
     img.src = "data:image/png;base64," + images[index[k]];
     root.setAttribute("data-state", k);
   }
-  for (var i = 0; i < sliders.length; i++) { sliders[i].addEventListener("input", show); }
+  for (var i = 0; i < sliders.length; i++) {
+    sliders[i].addEventListener("input", show);
+    // keep arrow keys on the slider: JupyterLab's notebook would take them to move between cells
+    sliders[i].addEventListener("keydown", function (e) { e.stopPropagation(); });
+  }
   show();
 })();"""
 

@@ -194,7 +194,15 @@ class LiveFigure:
         self.last_seconds = float("nan")
         for w in self.controls.values():
             w.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([widgets.HBox(list(self.controls.values())), self.image, self.timing])
+        for w in self.controls.values():
+            # the whole label (the default cuts it at 80 px: "Delta_T (..."), unless the chapter set a width
+            if hasattr(w, "style") and hasattr(w.style, "description_width") and not w.style.description_width:
+                w.style.description_width = "initial"
+        # controls keep their natural width and wrap onto more rows in a narrow notebook (in one row,
+        # five sliders left tracks of 22-40 px next to JupyterLab's file browser)
+        row = widgets.HBox(list(self.controls.values()),
+                           layout=widgets.Layout(flex_flow="row wrap", column_gap="1em"))
+        self.widget = widgets.VBox([row, self.image, self.timing])
         self._render()
 
     def _values(self):

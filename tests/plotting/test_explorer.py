@@ -155,6 +155,13 @@ def test_sliders_move_by_keyboard_in_a_real_browser(tmp_path):
         page.keyboard.press("End")                         # f = 40 Hz, a = 2
         assert shown() == stored[5]
         assert page.get_by_role("slider", name="frequency").count() == 1   # labelled
+        # arrow keys stay with the slider: a page-level handler (JupyterLab's notebook moves
+        # between cells on them) never sees them
+        page.evaluate("window.seen = []; document.addEventListener('keydown', "
+                      "e => window.seen.push(e.key))")
+        sliders.nth(0).focus()
+        page.keyboard.press("ArrowLeft")
+        assert shown() == stored[3] and page.evaluate("window.seen") == []
         browser.close()
     assert errors == []
     plt.close(fig)
