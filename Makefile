@@ -48,10 +48,12 @@ browser: $(STAMP)
 browser-check: browser
 	$(BIN)/python tools/check_pages.py $(HTML)
 
+# The unit tests and the notebooks run side by side (two processes on two cores: the unit tests are
+# mostly single-threaded); each keeps its own numba cache, and --output-sync prints each one's output
+# in one piece when it ends.
 test: $(STAMP)
 	$(MAKE) browser
-	$(MAKE) unit
-	$(MAKE) notebooks
+	$(MAKE) -j2 --output-sync=target unit notebooks
 	$(MAKE) book
 	$(MAKE) browser-check
 
