@@ -21,7 +21,7 @@ import json
 import math
 
 from .._core.validation import check_int, check_scalar
-from .live import render_png
+from .live import check_figure_update, render_png
 
 __all__ = ["StaticExplorer", "static_explorer"]
 
@@ -173,16 +173,11 @@ def static_explorer(fig, update, grid, *, labels=None, units=None, initial=None,
     >>> ex = static_explorer(
     ...     fig, update, {"f": [10.0, 20.0, 40.0]}, units={"f": "Hz"},
     ...     alt="A sine wave of the chosen frequency over 100 ms.", dpi=50)
-    >>> ex.n_images, '<input type="range"' in ex.html, "http" in ex.html
+    >>> ex.n_images, '<input type="range"' in ex.html, 'src="http' in ex.html
     (3, True, False)
     >>> plt.close(fig)
     """
-    from matplotlib.figure import Figure
-
-    if not isinstance(fig, Figure):
-        raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
-    if not callable(update):
-        raise TypeError(f"update must be callable as update(**values), got {type(update).__name__}")
+    check_figure_update(fig, update)
     if not isinstance(grid, dict) or not grid:
         raise TypeError("grid must be a non-empty dict mapping update's keywords to sequences of values")
     names, values = [], []

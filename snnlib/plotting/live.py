@@ -116,6 +116,17 @@ def render_png(fig, *, dpi=None) -> bytes:
     return buf.getvalue()
 
 
+def check_figure_update(fig, update) -> None:
+    """Raise ``TypeError`` unless ``fig`` is a matplotlib Figure and ``update`` is callable (the pair
+    that :class:`LiveFigure` and :func:`~snnlib.plotting.explorer.static_explorer` redraw)."""
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
+    if not callable(update):
+        raise TypeError(f"update must be callable as update(**values), got {type(update).__name__}")
+
+
 class LiveFigure:
     """A figure that widgets redraw in place: the fast way to make a chapter's figure interactive.
 
@@ -167,12 +178,8 @@ class LiveFigure:
 
     def __init__(self, fig, update, controls, *, dpi=None):
         import ipywidgets as widgets
-        from matplotlib.figure import Figure
 
-        if not isinstance(fig, Figure):
-            raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
-        if not callable(update):
-            raise TypeError(f"update must be callable as update(**values), got {type(update).__name__}")
+        check_figure_update(fig, update)
         if not isinstance(controls, dict) or not controls:
             raise TypeError("controls must be a non-empty dict mapping update's keywords to ipywidgets controls")
         for name, w in controls.items():
