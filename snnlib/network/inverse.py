@@ -137,12 +137,20 @@ def _lbfgs(b, w0, t, norm2, allowed, nonnegative, n_steps, tol, max_radius):
         w[idx] = x
         return w
 
+    last = {}                      # the latest evaluation: the callback's iterate is usually it
+
     def fun(x):
-        w = unpack(x)
-        if _radius(w) >= max_radius:
-            return wall, np.zeros_like(x)
-        loss, grad, r = _loss_and_gradient(b, w, t, norm2)
-        return (loss, grad[idx]) if np.all(r >= 0.0) else (wall, np.zeros_like(x))
+        key = x.tobytes()
+        if key not in last:
+            w = unpack(x)
+            if _radius(w) >= max_radius:
+                value = wall, np.zeros_like(x)
+            else:
+                loss, grad, r = _loss_and_gradient(b, w, t, norm2)
+                value = (loss, grad[idx]) if np.all(r >= 0.0) else (wall, np.zeros_like(x))
+            last.clear()
+            last[key] = value
+        return last[key]
 
     history = [fun(w0[idx])[0]]
 
