@@ -38,6 +38,8 @@ from .fokker_planck import (DensityEvolution, StationaryState, crossover_frequen
                             susceptibility, susceptibility_asymptote, synaptic_kernel, half_gain_frequency,
                             binned_spectrum)
 from .fokker_planck import RelaxationMode, lif_relaxation_mode
+# -- first-spike latency after a step of input (chapter 3) --
+from .neuron import step_latency
 # -- recurrent networks --
 from .network import (BRUNEL_LIF, HawkesResult, MeanField, Network, NetworkResult, brunel_mean_field,
                       brunel_network, hawkes_count_covariance, hawkes_covariance_density, hawkes_cross_spectrum,
@@ -121,4 +123,6 @@ __all__ = [
     "IntervalDensity", "interval_density",
     # eigenmodes of the LIF's Fokker-Planck operator
     "RelaxationMode", "lif_relaxation_mode",
+    # first-spike latency after a step of input (chapter 3)
+    "step_latency",
 ]

@@ -28,3 +28,7 @@ from .intervals import FirstIntervals, IntervalDensity, first_intervals, interva
 
 __all__ += ["EIFFixedPoints", "eif_fixed_points", "ISIDensity", "lif_isi_density", "FirstIntervals",
             "first_intervals", "IntervalDensity", "interval_density"]
+# first-spike latency after a step of input
+from .latency import step_latency
+
+__all__ += ["step_latency"]
