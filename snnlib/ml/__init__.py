@@ -8,12 +8,16 @@ import it as ``from snnlib import ml`` and call ``ml.train_mlp(...)``.
 * :mod:`~snnlib.ml.perceptron`: the McCulloch-Pitts unit, Rosenblatt's perceptron and Novikoff's
   convergence bound;
 * :mod:`~snnlib.ml.mlp`: a softmax multilayer perceptron trained by minibatch SGD with
-  backpropagation written out.
+  backpropagation written out;
+* :mod:`~snnlib.ml.regularization`: the same training with L2 weight decay and dropout;
+* :mod:`~snnlib.ml.autodiff`: reverse-mode automatic differentiation on scalars.
 """
 
 from .datasets import SeparableData, Split, linearly_separable, spirals, train_test_split, two_moons, xor
 from .mlp import (ForwardPass, LossGrad, MLPParams, MLPTrainResult, accuracy, forward, init_mlp, loss_and_grad,
                   predict_proba, train_mlp)
+from .autodiff import Scalar
+from .regularization import regularized_loss_and_grad, train_mlp_regularized
 from .perceptron import (NovikoffBound, PerceptronResult, data_radius, mcculloch_pitts, novikoff_bound,
                          separation_margin, train_perceptron)
 
@@ -26,4 +30,6 @@ __all__ = [
     # multilayer perceptron
     "ForwardPass", "LossGrad", "MLPParams", "MLPTrainResult", "accuracy", "forward", "init_mlp",
     "loss_and_grad", "predict_proba", "train_mlp",
+    # regularisation and automatic differentiation
+    "regularized_loss_and_grad", "train_mlp_regularized", "Scalar",
 ]

@@ -3,7 +3,7 @@ r"""A small multilayer perceptron (MLP) with backpropagation written out.
 The network models the conditional distribution of a class label given an input,
 :math:`P_\phi(y = k \mid x) = \operatorname{softmax}(z^{(L)})_k`, where
 :math:`a^{(0)} = x`, :math:`z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}` and
-:math:`a^{(l)} = f(z^{(l)})` for the hidden layers (:math:`f = \tanh` or ReLU).
+:math:`a^{(l)} = \varphi(z^{(l)})` for the hidden layers (activation :math:`\varphi = \tanh` or ReLU).
 It is trained by minimising the cross-entropy (negative log-likelihood)
 :math:`L(\phi) = -\frac{1}{B}\sum_{i} \log P_\phi(y_i \mid x_i)` on minibatches of
 size :math:`B` with stochastic gradient descent :math:`\Delta\phi = -\eta\,\partial L/\partial\phi`.
@@ -16,7 +16,7 @@ Courville 2016, sec. 6.5) computes the gradient layer by layer:
     \delta^{(L)} &= \frac{1}{B}\bigl(P_\phi - \mathrm{onehot}(y)\bigr), \\
     \frac{\partial L}{\partial W^{(l)}} &= a^{(l-1)\top}\delta^{(l)},\quad
     \frac{\partial L}{\partial b^{(l)}} = \textstyle\sum_i \delta^{(l)}_i, \\
-    \delta^{(l-1)} &= \bigl(\delta^{(l)} W^{(l)\top}\bigr)\odot f'(z^{(l-1)}).
+    \delta^{(l-1)} &= \bigl(\delta^{(l)} W^{(l)\top}\bigr)\odot \varphi'(z^{(l-1)}).
 
 Two implementations of the training loop exist: a numba kernel that loops over
 samples and units on one flat parameter vector, and a vectorised NumPy one (matrix
@@ -393,7 +393,7 @@ def _train_kernel(x, y, orders, sizes, woff, boff, aoff, theta, eta, batch_size,
                 for k in range(n_out):
                     p[r, k] = math.exp(p[r, k] - zmax) / s
                     d[r, k] = (p[r, k] - (1.0 if k == yi else 0.0)) / m
-            # backward pass: dL/dW = a_prev^T delta, dL/db = sum_r delta, delta_prev = (delta W^T) f'
+            # backward pass: dL/dW = a_prev^T delta, dL/db = sum_r delta, delta_prev = (delta W^T) phi'
             for l in range(n_layers - 1, -1, -1):
                 n_in, n_o = sizes[l], sizes[l + 1]
                 d = dbuf[batch_size * aoff[l + 1]:batch_size * aoff[l + 1] + m * n_o].reshape((m, n_o))
@@ -512,7 +512,7 @@ def forward(params: MLPParams, x) -> ForwardPass:
 
     Notes
     -----
-    :math:`z^{(l)} = a^{(l-1)}W^{(l)} + b^{(l)}`, :math:`a^{(l)} = f(z^{(l)})`, and
+    :math:`z^{(l)} = a^{(l-1)}W^{(l)} + b^{(l)}`, :math:`a^{(l)} = \varphi(z^{(l)})`, and
     :math:`P_\phi(y=k\mid x) = e^{z^{(L)}_k}/\sum_j e^{z^{(L)}_j}` (Goodfellow et al.
     2016, eqs. 6.29 and 6.33); the maximum logit is subtracted before exponentiating.
 
@@ -573,7 +573,7 @@ def loss_and_grad(params: MLPParams, x, y) -> LossGrad:
     Backpropagation (Rumelhart, Hinton & Williams 1986; Goodfellow et al. 2016,
     algorithm 6.4): with softmax output and cross-entropy loss the output error is
     :math:`\delta^{(L)} = (P_\phi - \mathrm{onehot}(y))/n`; it is propagated back
-    by :math:`\delta^{(l-1)} = (\delta^{(l)}W^{(l)\top})\odot f'(z^{(l-1)})`, with
+    by :math:`\delta^{(l-1)} = (\delta^{(l)}W^{(l)\top})\odot \varphi'(z^{(l-1)})`, with
     :math:`\tanh' = 1 - \tanh^2` and :math:`\mathrm{ReLU}'(z) = [z > 0]`.
 
     Examples
@@ -621,6 +621,32 @@ def _check_hidden(hidden) -> tuple:
     if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
         raise TypeError(f"hidden must be an int or a sequence of positive ints, got {hidden!r}")
     return tuple(check_int(h, "hidden", low=1) for h in hidden)
+
+
+def _validation_callback(validation, x, n_classes: int, epochs: int):
+    """``(after_epoch, val_history)`` recording the validation cross-entropy after each epoch, or
+    ``(None, None)`` if ``validation`` is None; checks ``validation`` against the training inputs."""
+    if validation is None:
+        return None, None
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise TypeError("validation must be None or a pair (x_val, y_val)")
+    x_val = check_array(validation[0], "validation x_val", ndim=2)
+    y_val = check_array(validation[1], "validation y_val", ndim=1, dtype=np.int64, low=0)
+    check_one_per_row(y_val, x_val, "validation y_val", "validation x_val")
+    if x_val.shape[1] != x.shape[1] or (y_val.size and y_val.max() >= n_classes):
+        raise ValueError(f"validation must have {x.shape[1]} input columns and labels in "
+                         f"[0, {n_classes - 1}], got {x_val.shape[1]} columns, "
+                         f"labels up to {int(y_val.max()) if y_val.size else None}")
+    val_history = np.zeros(epochs)
+
+    rows = np.arange(y_val.size)
+
+    def after_epoch(e, p):
+        z = _forward(p, x_val)[1][-1]                   # logits
+        zmax = z.max(axis=1)
+        log_p = z[rows, y_val] - zmax - np.log(np.exp(z - zmax[:, None]).sum(axis=1))
+        val_history[e] = -float(log_p.mean())
+    return after_epoch, val_history
 
 
 def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1, batch_size: int = 32,
@@ -703,26 +729,7 @@ def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1,
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     check_work(float(epochs) * n * n_params * _OPS_PER_PARAM, "epochs", what="multiply-adds of training",
                hint="lower epochs, or use fewer points or a smaller network")
-    after_epoch, val_history = None, None
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise TypeError("validation must be None or a pair (x_val, y_val)")
-        x_val = check_array(validation[0], "validation x_val", ndim=2)
-        y_val = check_array(validation[1], "validation y_val", ndim=1, dtype=np.int64, low=0)
-        check_one_per_row(y_val, x_val, "validation y_val", "validation x_val")
-        if x_val.shape[1] != x.shape[1] or (y_val.size and y_val.max() >= n_classes):
-            raise ValueError(f"validation must have {x.shape[1]} input columns and labels in "
-                             f"[0, {n_classes - 1}], got {x_val.shape[1]} columns, "
-                             f"labels up to {int(y_val.max()) if y_val.size else None}")
-        val_history = np.zeros(epochs)
-
-        rows = np.arange(y_val.size)
-
-        def after_epoch(e, p):
-            z = _forward(p, x_val)[1][-1]                   # logits
-            zmax = z.max(axis=1)
-            log_p = z[rows, y_val] - zmax - np.log(np.exp(z - zmax[:, None]).sum(axis=1))
-            val_history[e] = -float(log_p.mean())
+    after_epoch, val_history = _validation_callback(validation, x, n_classes, epochs)
     rng = as_generator(seed)
     params = _init(sizes, activation, rng)
     train = _train_numba if method == "numba" else _train_numpy

@@ -53,7 +53,7 @@ def mlp_loss_and_grad(weights, biases, x, y, activation="tanh"):
     for l in range(len(weights) - 1, -1, -1):
         grad_w[l] = acts[l].T @ delta             # dL/dW = a_prev^T delta
         grad_b[l] = delta.sum(axis=0)
-        if l > 0:                                 # (delta W^T) * f'(z_prev)
+        if l > 0:                             # (delta W^T) * phi'(z_prev)
             deriv = (1 - acts[l] ** 2 if activation == "tanh"
                      else acts[l] > 0)
             delta = (delta @ weights[l].T) * deriv
