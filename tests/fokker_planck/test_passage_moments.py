@@ -1,10 +1,10 @@
 """The from-scratch moments of the first-passage time of chapter 5 (tests/naive/fokker_planck.py) against
 snnlib's closed forms, and the notebook's copy against the reference.
 
-The scratch scheme integrates the backward equation D T_n'' + a T_n' = -n T_{n-1} (T_n(v_th) = 0, no
-escape downward) twice with the trapezoidal rule, so it is second order in the voltage step dv: its
-errors must fall by 2^2 when dv halves. Independent values: 1 / siegert_rate - t_ref for the mean
-first-passage time and lif_cv (nested Gauss-Kronrod quadrature of Brunel 2000's double integral, ~1e-9)
+The scratch scheme integrates the backward equation D M_n'' + a M_n' = -n M_{n-1} for the moments
+M_n = <T^n> (M_n(v_th) = 0, no escape downward) twice with the trapezoidal rule, so it is second order in
+the voltage step dv: its errors must fall by 2^2 when dv halves. Independent values: 1 / siegert_rate - t_ref
+for the mean first-passage time and lif_cv (nested Gauss-Kronrod quadrature of Brunel 2000's double integral, ~1e-9)
 for the CV, which includes t_ref in the mean interval but not in its variance.
 """
 

@@ -440,10 +440,11 @@ def threshold_integration(model, mu, sigma, dv=0.01, v_lb=-100.0):
 
 
 # The from-scratch moments of the first-passage time of chapter 5 ("Interspike intervals"): the backward
-# equation D T_n'' + a T_n' = -n T_{n-1} integrated twice with the trapezoidal rule (second order in dv),
-# character for character as the notebook writes it (tests/fokker_planck/test_passage_moments.py checks
-# that the two agree). Only where the potential stays within the double range (|phi| < ~700 on the grid:
-# the LIF at moderate mu / sigma; not the EIF, whose exponential makes e^(+-phi) overflow).
+# equation D M_n'' + a M_n' = -n M_{n-1} for the moments M_n = <T^n>, integrated twice with the trapezoidal
+# rule (second order in dv), character for character as the notebook writes it
+# (tests/fokker_planck/test_passage_moments.py checks that the two agree). Only where the potential stays
+# within the double range (|phi| < ~700 on the grid: the LIF at moderate mu / sigma; not the EIF, whose
+# exponential makes e^(+-phi) overflow).
 from scipy.integrate import cumulative_trapezoid as cumtrapz  # noqa: E402
 
 
@@ -455,7 +456,7 @@ def passage_moments(model, mu, sigma, dv=0.01, v_lb=-100.0):
     t_prev, moments = np.ones(v.size), []              # T_0 = 1
     for n in (1, 2):
         inner = cumtrapz(np.exp(-phi) * t_prev, v, initial=0.0)
-        slope = -n / d * np.exp(phi) * inner           # dT_n/dV
+        slope = -n / d * np.exp(phi) * inner           # dM_n/dV
         t_n = cumtrapz(slope[::-1], v[::-1], initial=0.0)[::-1]  # 0 at v_th
         moments.append(np.interp(model.v_reset, v, t_n))
         t_prev = t_n
