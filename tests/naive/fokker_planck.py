@@ -437,3 +437,27 @@ def threshold_integration(model, mu, sigma, dv=0.01, v_lb=-100.0):
     t_pass = np.sum(p[1:] + p[:-1]) * dv / 2      # mean reset -> v_th (ms)
     r = 1.0 / (model.t_ref + t_pass)              # rate (1/ms)
     return 1000.0 * r, v, r * p
+
+
+# The from-scratch moments of the first-passage time of chapter 5 ("Interspike intervals"): the backward
+# equation D M_n'' + a M_n' = -n M_{n-1} for the moments M_n = <T^n>, integrated twice with the trapezoidal
+# rule (second order in dv), character for character as the notebook writes it
+# (tests/fokker_planck/test_passage_moments.py checks that the two agree). Only where the potential stays
+# within the double range (|phi| < ~700 on the grid: the LIF at moderate mu / sigma; not the EIF, whose
+# exponential makes e^(+-phi) overflow).
+from scipy.integrate import cumulative_trapezoid as cumtrapz  # noqa: E402
+
+
+def passage_moments(model, mu, sigma, dv=0.01, v_lb=-100.0):
+    "<T> (ms), <T^2> (ms^2) from v_reset to v_th: the backward equation."
+    d = sigma ** 2 / model.tau_m                       # mV^2/ms
+    v = np.arange(v_lb, model.v_th + dv / 2, dv)       # bottom up (mV)
+    phi = -cumtrapz(model.drift(v, mu) / d, v, initial=0.0)  # potential
+    t_prev, moments = np.ones(v.size), []              # T_0 = 1
+    for n in (1, 2):
+        inner = cumtrapz(np.exp(-phi) * t_prev, v, initial=0.0)
+        slope = -n / d * np.exp(phi) * inner           # dM_n/dV
+        t_n = cumtrapz(slope[::-1], v[::-1], initial=0.0)[::-1]  # 0 at v_th
+        moments.append(np.interp(model.v_reset, v, t_n))
+        t_prev = t_n
+    return moments
