@@ -7,9 +7,9 @@ the stationary density :math:`P(V)` (1/mV) and probability flux :math:`J(V)` obe
 
 .. math::
 
-    J = f(V)\,P - D\,P', \qquad \partial_V J = r\,\delta(V - V_\mathrm{reset}),
+    J = a(V)\,P - D\,P', \qquad \partial_V J = r\,\delta(V - V_\mathrm{reset}),
 
-    f = \frac{E_L - V + \psi(V) + \mu}{\tau_m}, \quad D = \frac{\sigma^2}{\tau_m},
+    a = \frac{E_L - V + \psi(V) + \mu}{\tau_m}, \quad D = \frac{\sigma^2}{\tau_m},
 
 with :math:`P(V_\mathrm{th}) = 0`, :math:`J(V_\mathrm{th}) = r` and :math:`J = 0` below
 ``v_reset``: the neurons reinjected at the reset are a source, so going *up* the flux jumps

@@ -590,7 +590,8 @@ def common_noise_stimulus(sigma, input_correlation, *, tau_m, t_max, dt, seed) -
     noise, :math:`\sqrt{1 - c}\,\sigma`, and misses the crossings that the stimulus would cause
     within a step. The rate then comes out low by :math:`O(\sqrt{dt})`, the undercount that the
     bridge removes for the private noise (Gobet 2000): for the LIF at 12 mV, 3 mV and
-    :math:`c = 1/2` by 2.0 % at ``dt = 0.1`` ms and 1.4 % at 0.05 ms. As shared noise the stimulus
+    :math:`c = 1/2` by 1.8 % at ``dt = 0.1`` ms and 1.4 % at 0.05 ms (chapter 6
+    measures both on the same noise, to 0.1 %). As shared noise the stimulus
     is part of the noise that the bridge sees (``simulate_population``, Notes), and the estimate
     is unbiased to :math:`O(dt)`.
 
