@@ -174,18 +174,14 @@ class LabServer:
     log: Path
 
     def stop(self) -> None:
-        """Stop this server (SIGTERM, which also shuts down its kernels; SIGKILL after 30 s)."""
+        """Stop this server (SIGTERM: jupyter's clean shutdown, its kernels too; SIGKILL after 30 s)."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)  # jupyter's own clean shutdown (kernels too)
+            self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.proc.terminate()
-                try:
-                    self.proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait()
+                self.proc.kill()
+                self.proc.wait()
 
 
 def jupyter_executable() -> Path:
@@ -286,8 +282,10 @@ JS_INSPECT = """() => {
       for (const o of c.model.outputs.toJSON()) {
         if (o.output_type === 'error') errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
       }
-      if (widgetCell < 0 && c.node.querySelector('.widget-hslider') && c.node.querySelector('.widget-image'))
+      if (widgetCell < 0 && c.node.querySelector('.widget-hslider') && c.node.querySelector('.widget-image')) {
         widgetCell = i;
+        c.node.setAttribute('data-lab-check', 'widget');
+      }
     } else if (c.model.type === 'markdown') {
       // jupyterlab-myst renders into a .myst widget, JupyterLab's own renderer into .jp-RenderedMarkdown
       const r = c.node.querySelector('.jp-Cell-inputArea .myst, .jp-RenderedMarkdown');
@@ -351,13 +349,19 @@ def check_chapter(context, server: LabServer, name: str, shots: Path, min_track:
     page.on("pageerror", lambda exc: result.problems.append(f"uncaught exception: {exc}"))
     stem = Path(name).stem
     try:
-        page.goto(f"{server.url}/lab/tree/chapters/{name}", wait_until="domcontentloaded")
+        # a workspace of its own: JupyterLab would otherwise reopen the chapters checked before
+        page.goto(f"{server.url}/lab/workspaces/check-{stem}/tree/chapters/{name}", wait_until="domcontentloaded")
         page.wait_for_function(JS_READY, timeout=120_000, polling=500)
         page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_timeout(1000)
         page.wait_for_function(JS_DONE, timeout=run_timeout * 1000, polling=500)
-        page.wait_for_timeout(1500)  # the last outputs and widget views
+        page.wait_for_timeout(1500)  # the last outputs
+        try:  # and the live widget's view, drawn after its cell has finished
+            page.wait_for_function("() => !!document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) "
+                                   ".widget-hslider')", timeout=30_000, polling=500)
+        except Exception:  # noqa: BLE001 - reported below as "no live widget"
+            pass
         info = page.evaluate(JS_INSPECT)
         (shots / f"{stem}-seen.json").write_text(json.dumps(info, indent=1))
         result.problems.extend(f"error output in {e}" for e in info["errors"])
@@ -396,7 +400,7 @@ def check_chapter(context, server: LabServer, name: str, shots: Path, min_track:
 
 def _move_slider(page, cell: int, stem: str, shots: Path, result: ChapterResult) -> None:
     """Press ArrowRight on the widget's first slider; its image must change."""
-    node = page.locator(".jp-Notebook .jp-Cell").nth(cell)
+    node = page.locator('[data-lab-check="widget"]')
     widget = node.locator(".jp-OutputArea").first
     widget.scroll_into_view_if_needed()
     before = page.evaluate(JS_IMAGE, cell)
