@@ -427,7 +427,7 @@ def _move_slider(page, cell: int, stem: str, shots: Path, result: ChapterResult)
 
 
 def check_lab(chapters: list[Path], shots: Path, *, min_track: float = MIN_TRACK_PX,
-              run_timeout: float = 600.0, chromium: str | None = None) -> list[ChapterResult]:
+              run_timeout: float = 900.0, chromium: str | None = None) -> list[ChapterResult]:
     """Run the check on ``chapters``; screenshots into ``shots``."""
     from playwright.sync_api import sync_playwright
 
@@ -466,8 +466,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="directory for the screenshots (default: _build/lab-check)")
     parser.add_argument("--min-track", type=float, default=MIN_TRACK_PX,
                         help=f"narrowest usable slider track in px (default {MIN_TRACK_PX})")
-    parser.add_argument("--run-timeout", type=float, default=600.0,
-                        help="seconds one chapter may take to run all its cells (default 600)")
+    parser.add_argument("--run-timeout", type=float, default=900.0,
+                        help="seconds one chapter may take to run all its cells (default 900, as the book build)")
     args = parser.parse_args(argv)
     chapters = args.chapters or sorted((ROOT / "chapters").glob("*.ipynb"))
     missing = [str(c) for c in chapters if not c.is_file()]
