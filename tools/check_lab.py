@@ -12,7 +12,8 @@ browser open in a 1280-px-wide window, for each chapter it
   ````` ```{math} `````, roles such as ``{cite:t}`` or ``{numref}``, options such as ``:label:``),
   and on the marks jupyterlab-myst puts on what it could not resolve (a citation or cross-reference
   shown as a bare key);
-* fails on a slider whose track is narrower than ``--min-track`` pixels (100);
+* fails on a slider whose track is narrower than ``--min-track`` pixels (100), the live widgets'
+  and the precomputed explorers' alike, or whose label is cut;
 * moves one slider of the chapter's live widget by keyboard and fails unless its image changes;
 * saves screenshots (after the run, and of the widget before and after the move) into ``--shots``.
 
@@ -302,6 +303,12 @@ JS_INSPECT = """() => {
     const text = label ? label.textContent : '';
     const cut = label ? label.scrollWidth > label.clientWidth + 1 : false;
     tracks.push({label: text, width: track ? track.getBoundingClientRect().width : 0, cut});
+  });
+  // the precomputed explorers' HTML sliders (snnlib.plotting.static_explorer) in the outputs
+  w.node.querySelectorAll('.jp-OutputArea input[type="range"]').forEach(r => {
+    if (!r.offsetParent) return;
+    const label = r.labels && r.labels.length ? r.labels[0].textContent : (r.getAttribute('aria-label') || 'range');
+    tracks.push({label: label + ' (explorer)', width: r.getBoundingClientRect().width, cut: false});
   });
   const left = document.querySelector('#jp-left-stack');
   const leftWidth = left && left.offsetParent ? left.getBoundingClientRect().width : 0;
