@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.snnlib-installed
 HTML   := _build/html
 
-.PHONY: help venv book test unit notebooks browser browser-check lab bench clean distclean
+.PHONY: help venv book test unit notebooks browser browser-check lab lab-check bench clean distclean
 
 help:
 	@echo "make book   - create .venv if needed, execute every chapter, build the HTML book into $(HTML)"
-	@echo "make test   - unit tests, every notebook through nbval, the book build and the browser check"
-	@echo "make lab    - JupyterLab with working widgets"
+	@echo "make test   - unit tests, every notebook through nbval, the book build and the browser checks"
+	@echo "make lab    - JupyterLab with working widgets and the book's markup rendered (jupyterlab-myst)"
+	@echo "make lab-check - every chapter run in JupyterLab in a headless browser (tools/check_lab.py)"
 	@echo "make bench  - side-by-side speed measurements (benchmarks/)"
 	@echo "make clean  - remove the build, pytest's and numba's caches"
 
@@ -48,16 +49,27 @@ browser: $(STAMP)
 browser-check: browser
 	$(BIN)/python tools/check_pages.py $(HTML)
 
+# Every chapter opened and run in JupyterLab (its own server on a free port, a copy of the chapters)
+# in headless Chromium: cell errors, console errors, raw MyST, slider widths, a slider move;
+# screenshots in _build/lab-check.
+lab-check: browser
+	$(BIN)/python tools/check_lab.py --shots _build/lab-check
+
 # The unit tests and the notebooks run side by side (two processes on two cores: the unit tests are
 # mostly single-threaded); each keeps its own numba cache, and --output-sync prints each one's output
-# in one piece when it ends.
+# in one piece when it ends. The book build and the JupyterLab check then run side by side too (the
+# build is mostly one process executing one chapter at a time); both read the numba cache the
+# notebooks left.
 test: $(STAMP)
 	$(MAKE) browser
 	$(MAKE) -j2 --output-sync=target unit notebooks
-	$(MAKE) book
+	$(MAKE) -j2 --output-sync=target book lab-check
 	$(MAKE) browser-check
 
+# jupyterlab-myst (book extras) renders the MyST markup; binder/lab_citations.py installs the small
+# extension that shows citations as author-year text (from references.bib), as Binder's postBuild does.
 lab: $(STAMP)
+	$(BIN)/python binder/lab_citations.py
 	$(BIN)/jupyter lab chapters
 
 bench: $(STAMP)
