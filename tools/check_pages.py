@@ -297,14 +297,15 @@ _EXPLORER_STATE_JS = """
 _AXE_JS = """
 async () => {
   const options = {resultTypes: ['violations'], preload: false};
-  const swapped = [];
-  for (const math of document.querySelectorAll('mjx-math[aria-hidden="true"]')) {
-    const box = math.getBoundingClientRect();
-    const stub = document.createElement('mjx-stub');
-    stub.style.cssText = `display: inline-block; width: ${box.width}px; height: ${box.height}px`;
-    math.replaceWith(stub);
-    swapped.push([stub, math]);
-  }
+  // all sizes first, then all swaps: a size read after a swap would lay the page out again
+  const swapped = Array.from(document.querySelectorAll('mjx-math[aria-hidden="true"]'))
+      .map(math => [math, math.getBoundingClientRect()])
+      .map(([math, box]) => {
+        const stub = document.createElement('mjx-stub');
+        stub.style.cssText = `display: inline-block; width: ${box.width}px; height: ${box.height}px`;
+        return [stub, math];
+      });
+  for (const [stub, math] of swapped) math.replaceWith(stub);
   try {
     const first = await axe.run(document, Object.assign({rules: {'color-contrast': {enabled: false}}}, options));
     const clear = (c) => !c || c === 'transparent' || c === 'rgba(0, 0, 0, 0)';
