@@ -22,10 +22,11 @@ a reader without network access does. A page fails when it has
 * a display equation wider than the text column: a rendered MathJax display whose typeset width
   exceeds the width of the block that holds it (it is clipped or needs a scroll bar);
 * on a chapter page (``chapters/*.html``): no launch button for Binder (and for Colab when
-  ``_config.yml`` configures ``colab_url``) pointing at the chapter's notebook.
+  ``_config.yml`` configures ``colab_url``) pointing at the chapter's notebook;
 * a serious or critical accessibility violation found by axe-core (the engine ships with the
   ``axe-playwright-python`` package, no CDN); moderate ones are reported with their counts and do
-  not fail the page (``--strict-a11y`` makes them fail too);
+  not fail the page (``--strict-a11y`` makes them fail too). axe runs with the collapsed blocks
+  open, and checks colour contrast on one element per distinct style of text (see ``_AXE_JS``);
 * an image whose alt text is missing, empty, a file name or a path (``../_images/85d9...png``);
 * a static explorer (``snnlib.plotting.static_explorer``) whose sliders, moved by keyboard (focus,
   ArrowRight, ArrowLeft), do not show the precomputed image of the new values, with the value and
