@@ -22,7 +22,18 @@ a reader without network access does. A page fails when it has
 * a display equation wider than the text column: a rendered MathJax display whose typeset width
   exceeds the width of the block that holds it (it is clipped or needs a scroll bar);
 * on a chapter page (``chapters/*.html``): no launch button for Binder (and for Colab when
-  ``_config.yml`` configures ``colab_url``) pointing at the chapter's notebook.
+  ``_config.yml`` configures ``colab_url``) pointing at the chapter's notebook;
+* a serious or critical accessibility violation found by axe-core (the engine ships with the
+  ``axe-playwright-python`` package, no CDN); moderate ones are reported with their counts and do
+  not fail the page (``--strict-a11y`` makes them fail too). axe runs with the collapsed blocks
+  open, and checks colour contrast on one element per distinct style of text (see ``_AXE_JS``);
+* an image whose alt text is missing, empty, a file name or a path (``../_images/85d9...png``);
+* a static explorer (``snnlib.plotting.static_explorer``) whose sliders, moved by keyboard (focus,
+  ArrowRight, ArrowLeft), do not show the precomputed image of the new values, with the value and
+  its unit in ``aria-valuetext``; a screenshot of each explorer before and after its first move
+  goes next to the page's screenshot;
+* a chapter page whose images (files it loads plus ``data:`` images in its HTML) weigh more than
+  ``CHAPTER_IMAGE_BUDGET`` bytes. Every page's weight (HTML + images) is reported.
 
 Collapsed content (``<details>``, sphinx-togglebutton dropdowns such as exercise solutions) is opened
 before the widths are measured, since a reader who opens it sees the same overflow. Widths are CSS
@@ -67,6 +78,11 @@ PAGE_TIMEOUT = 30.0
 SCREENSHOT_TIMEOUT = 120.0
 #: Browser window (CSS pixels) in which the pages are laid out and measured.
 VIEWPORT = {"width": 1280, "height": 900}
+#: Bytes of images (image files a page loads plus the ``data:`` images inlined in its HTML, as
+#: decoded bytes) allowed on one chapter page: issue 14's budget of about 1.5 MB.
+CHAPTER_IMAGE_BUDGET = 1_500_000
+#: axe-core impacts that fail a page; "moderate" ones are reported, "minor" ones only counted.
+A11Y_FAIL_IMPACTS = ("critical", "serious")
 #: Overflow (CSS pixels) tolerated before a code block or an equation counts as too wide: sub-pixel
 #: rounding of text widths must not fail a page.
 OVERFLOW_SLACK_PX = 2
@@ -171,6 +187,217 @@ _OVERFLOW_JS = """
 """
 
 
+_IMAGE_SUFFIX = re.compile(r"\.(png|jpe?g|gif|svg|webp|bmp|tiff?)$", re.IGNORECASE)
+_PATH_TOKEN = re.compile(r"(^|\s)(\.{1,2}/|/|_images/|_static/)\S+|\S+\.(png|jpe?g|gif|svg|webp)\b", re.IGNORECASE)
+
+
+def bad_alt(alt: str | None) -> str | None:
+    """Why an image's alt text says nothing to a screen-reader user, or None when it is a text.
+
+    Missing and empty alts fail (decorative images are not expected in the book), as does an alt
+    that is a file name or a path (``../_images/85d9.png``, ``fig.png``, ``85d985756a42f247f3d0``)
+    or that contains one. A slash inside words (``1/N``, ``dt/tau``) is not a path.
+    """
+    if alt is None:
+        return "no alt attribute"
+    text = alt.strip()
+    if not text:
+        return "empty alt text"
+    if re.fullmatch(r"\S+", text) and ("/" in text or "\\" in text or _IMAGE_SUFFIX.search(text)
+                                        or re.fullmatch(r"[0-9a-fA-F]{16,}", text)):
+        return f"alt text is a file name or path: {text[:60]!r}"
+    if _PATH_TOKEN.search(text):
+        return f"alt text contains a file name or path: {text[:60]!r}"
+    return None
+
+
+_DATA_IMAGE = re.compile(r"data:image/[A-Za-z0-9.+-]+;base64,([A-Za-z0-9+/=]+)")
+
+
+def inline_image_bytes(html_text: str) -> int:
+    """Decoded bytes of the distinct ``data:image/...;base64,`` images written in a page's HTML."""
+    total = 0
+    for payload in set(_DATA_IMAGE.findall(html_text)):
+        payload = payload.rstrip("=")
+        total += len(payload) * 3 // 4
+    return total
+
+
+def explorer_expected(data: dict, positions: list[int]) -> tuple[str, list[str]]:
+    """The image (``data:`` URI) and the slider texts an explorer must show at slider ``positions``.
+
+    ``data`` is the explorer's JSON (``labels``, ``values``, ``units``, ``index``, ``images``);
+    states are numbered in row-major order of the sliders (the last one varies fastest).
+    """
+    values = data["values"]
+    if len(positions) != len(values):
+        raise ValueError(f"positions: {len(positions)} sliders given, the explorer has {len(values)}")
+    state = 0
+    for j, seq in zip(positions, values):
+        if not 0 <= j < len(seq):
+            raise ValueError(f"positions: {j} is outside the slider's 0..{len(seq) - 1}")
+        state = state * len(seq) + j
+    texts = [seq[j] + (f" {unit}" if unit else "") for j, seq, unit in zip(positions, values, data["units"])]
+    return data["images"][data["index"][state]], texts
+
+
+def summarize_axe(violations: list[dict], fail_impacts=A11Y_FAIL_IMPACTS) -> tuple[list[str], dict[str, int]]:
+    """Problems (one per failing rule, with its elements) and counts per impact of axe's violations."""
+    problems, counts = [], {}
+    for v in violations:
+        impact = v.get("impact") or "minor"
+        counts[impact] = counts.get(impact, 0) + 1
+        if impact in fail_impacts:
+            nodes = v.get("nodes", [])
+            where = "; ".join(", ".join(map(str, n.get("target", []))) for n in nodes[:3])
+            more = f" and {len(nodes) - 3} more" if len(nodes) > 3 else ""
+            detail = ""
+            if nodes and nodes[0].get("failureSummary"):
+                detail = " - " + " ".join(nodes[0]["failureSummary"].split())[:200]
+            problems.append(f"accessibility ({impact}) {v['id']}: {v.get('help', '')} on {len(nodes)} "
+                            f"element(s): {where}{more}{detail}")
+    return problems, counts
+
+
+# Alt text of every image on the page.
+_ALT_JS = """
+() => Array.from(document.querySelectorAll('img')).map(img => ({
+  src: (img.getAttribute('src') || '(no src)').slice(0, 80), alt: img.getAttribute('alt')}))
+"""
+
+# The data of every static explorer (images replaced by their numbers) and what one shows now.
+_EXPLORERS_JS = """
+() => Array.from(document.querySelectorAll('.snnlib-explorer')).map(root => {
+  const script = root.querySelector('script.snnlib-explorer-data');
+  if (script === null) return null;
+  const data = JSON.parse(script.textContent);
+  data.images = data.images.map((_, i) => i);
+  return {id: root.id, data: data};
+})
+"""
+_EXPLORER_STATE_JS = """
+(id) => {
+  const root = document.getElementById(id);
+  const data = JSON.parse(root.querySelector('script.snnlib-explorer-data').textContent);
+  const sliders = Array.from(root.querySelectorAll('input[type=range]'));
+  return {positions: sliders.map(s => parseInt(s.value, 10)),
+          texts: sliders.map(s => s.getAttribute('aria-valuetext')),
+          image: data.images.indexOf(root.querySelector('img').getAttribute('src')),
+          focused: sliders.indexOf(document.activeElement)};
+}
+"""
+
+# axe-core, in two runs over the page as a reader has it (after MathJax, dropdowns open):
+# 1. every rule but colour contrast. MathJax's visual output (``mjx-math``, aria-hidden: screen
+#    readers get the assistive MathML beside it, which stays) is swapped for an empty box of the same
+#    size while axe runs: it is a third of the nodes of a page of equations and no rule looks inside.
+# 2. colour contrast, on one element per distinct style of text: elements with text of their own
+#    that share tag, classes, colour, font size and weight, opacity and background (the first opaque
+#    background colour up the tree, and whether a background image lies on the way) have the same
+#    contrast, and axe's rule costs ~5-10 ms per element (10,000 code tokens and spans on api.html).
+_AXE_JS = """
+async () => {
+  const options = {resultTypes: ['violations'], preload: false};
+  // all sizes first, then all swaps: a size read after a swap would lay the page out again
+  const swapped = Array.from(document.querySelectorAll('mjx-math[aria-hidden="true"]'))
+      .map(math => [math, math.getBoundingClientRect()])
+      .map(([math, box]) => {
+        const stub = document.createElement('mjx-stub');
+        stub.style.cssText = `display: inline-block; width: ${box.width}px; height: ${box.height}px`;
+        return [stub, math];
+      });
+  for (const [stub, math] of swapped) math.replaceWith(stub);
+  try {
+    const first = await axe.run(document, Object.assign({rules: {'color-contrast': {enabled: false}}}, options));
+    const clear = (c) => !c || c === 'transparent' || c === 'rgba(0, 0, 0, 0)';
+    const background = new Map();  // element -> its background key, memoised up the tree
+    const backgroundOf = (el) => {
+      if (el === null) return 'none';
+      if (background.has(el)) return background.get(el);
+      const cs = getComputedStyle(el);
+      const image = cs.backgroundImage && cs.backgroundImage !== 'none' ? 'image+' : '';
+      const key = clear(cs.backgroundColor) ? image + backgroundOf(el.parentElement) : image + cs.backgroundColor;
+      background.set(el, key);
+      return key;
+    };
+    const reps = new Map();
+    let texts = 0;
+    for (const el of document.body.querySelectorAll('*')) {
+      if (el.closest('mjx-container') !== null) continue;
+      if (!Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+      texts += 1;
+      const cs = getComputedStyle(el);
+      const key = [el.tagName, el.className, cs.color, cs.fontSize, cs.fontWeight, cs.opacity,
+                   cs.textShadow, backgroundOf(el)].join('|');
+      const shown = el.getClientRects().length > 0;
+      const old = reps.get(key);
+      if (old === undefined || (shown && !old.shown)) reps.set(key, {el: el, shown: shown});
+    }
+    const include = Array.from(reps.values()).map(r => r.el);
+    const second = include.length ? await axe.run({include: include}, Object.assign({runOnly: ['color-contrast']}, options))
+                                  : {violations: []};
+    return {violations: first.violations.concat(second.violations), texts: texts, checked: include.length,
+            version: first.testEngine.version};
+  } finally {
+    for (const [stub, math] of swapped) stub.replaceWith(math);
+  }
+}
+"""
+
+
+def _axe_script() -> str:
+    """The axe-core engine shipped by ``axe-playwright-python`` (no CDN)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    return AXE_SCRIPT
+
+
+def _check_explorers(page, rel: str, result: "PageResult", shots) -> None:
+    """Move every slider of every static explorer by keyboard and compare with the explorer's data."""
+    explorers = page.evaluate(_EXPLORERS_JS)
+    result.explorers = len(explorers)
+    for e, ex in enumerate(explorers, start=1):
+        if ex is None:
+            result.problems.append(f"explorer {e}: no data (<script class=\"snnlib-explorer-data\">)")
+            continue
+        data, sel = ex["data"], f"#{ex['id']}"
+        box = page.locator(sel)
+        box.scroll_into_view_if_needed()
+        state = page.evaluate(_EXPLORER_STATE_JS, ex["id"])
+        expected = explorer_expected(data, state["positions"])
+        if (state["image"], state["texts"]) != expected:
+            result.problems.append(f"explorer {e}: at load it shows image {state['image']} with "
+                                   f"{state['texts']}, its data says {expected}")
+        sliders = box.locator("input[type=range]")
+        for i, label in enumerate(data["labels"]):
+            sliders.nth(i).focus()
+            before = page.evaluate(_EXPLORER_STATE_JS, ex["id"])
+            last = len(data["values"][i]) - 1
+            keys = ("ArrowRight", "ArrowLeft") if before["positions"][i] < last else ("ArrowLeft", "ArrowRight")
+            if shots is not None and i == 0:
+                box.screenshot(path=str(shots / f"{PurePosixPath(rel).with_suffix('')}.explorer{e}.before.png"))
+            for step, key in enumerate(keys):
+                page.keyboard.press(key)
+                now = page.evaluate(_EXPLORER_STATE_JS, ex["id"])
+                want = list(before["positions"])
+                if step == 0:
+                    want[i] += 1 if key == "ArrowRight" else -1
+                if now["focused"] != i or now["positions"] != want:
+                    result.problems.append(f"explorer {e}: {key} on slider {label!r} gave positions "
+                                           f"{now['positions']}, expected {want} (focus on slider "
+                                           f"{now['focused']})")
+                    break
+                image, texts = explorer_expected(data, now["positions"])
+                if now["image"] != image:
+                    result.problems.append(f"explorer {e}: after {key} on slider {label!r} it shows image "
+                                           f"{now['image']}, the data says image {image} for {texts}")
+                if now["texts"] != texts:
+                    result.problems.append(f"explorer {e}: after {key} on slider {label!r} aria-valuetext "
+                                           f"is {now['texts']}, expected {texts}")
+                if shots is not None and i == 0 and step == 0:
+                    box.screenshot(path=str(shots / f"{PurePosixPath(rel).with_suffix('')}.explorer{e}.after.png"))
+
+
 def _overflow_problem(item: dict) -> str:
     """One line for one element that is wider than its column."""
     if item["kind"] == "code":
@@ -190,6 +417,11 @@ class PageResult:
     links: list[tuple[str, str]] = field(default_factory=list)  # (href as written, absolute URL)
     math_total: int = 0
     seconds: float = 0.0
+    html_bytes: int = 0
+    image_bytes: int = 0  # image files loaded + data: images in the HTML (decoded)
+    explorers: int = 0
+    a11y: dict[str, int] = field(default_factory=dict)  # axe violations (rules) per impact
+    notes: list[str] = field(default_factory=list)  # reported, not failing (moderate violations)
 
 
 @dataclass
@@ -284,7 +516,8 @@ _REFRESH = re.compile(
 )
 
 
-def _visit(page, base: str, root: Path, rel: str, result: PageResult, needs, shots, page_timeout: float) -> None:
+def _visit(page, base: str, root: Path, rel: str, result: PageResult, needs, shots, page_timeout: float,
+           fail_impacts=A11Y_FAIL_IMPACTS) -> None:
     """Open one page, record every problem on ``result``, save its screenshot."""
     from playwright.sync_api import Error as PlaywrightError
 
@@ -312,9 +545,13 @@ def _visit(page, base: str, root: Path, rel: str, result: PageResult, needs, sho
         if req.url.startswith(base + "/") and "ERR_ABORTED" not in (req.failure or ""):
             result.problems.append(f"request failed: {req.url[len(base):]} ({req.failure})")
 
+    image_files: set[str] = set()
+
     def on_response(resp):
         if resp.url.startswith(base + "/") and resp.status >= 400:
             result.problems.append(f"HTTP {resp.status} for {resp.url[len(base):]}")
+        elif resp.request.resource_type == "image" and (path := _url_to_path(resp.url, base)):
+            image_files.add(path)
 
     page.route("**/*", route)
     page.on("console", on_console)
@@ -367,6 +604,29 @@ def _visit(page, base: str, root: Path, rel: str, result: PageResult, needs, sho
     for item in page.evaluate(_OVERFLOW_JS, OVERFLOW_SLACK_PX):
         result.problems.append(_overflow_problem(item))
 
+    for img in page.evaluate(_ALT_JS):
+        why = bad_alt(img["alt"])
+        if why:
+            result.problems.append(f"image without a text alternative ({why}): {img['src']}")
+    _check_explorers(page, rel, result, shots)
+
+    page.evaluate(_axe_script())
+    axe = page.evaluate(_AXE_JS)
+    problems, result.a11y = summarize_axe(axe["violations"], fail_impacts)
+    result.problems.extend(problems)
+    for v in axe["violations"]:
+        if v.get("impact") == "moderate" and "moderate" not in fail_impacts:
+            result.notes.append(f"accessibility (moderate) {v['id']}: {v.get('help', '')} on "
+                                f"{len(v['nodes'])} element(s)")
+
+    text = (root / rel).read_text(encoding="utf8", errors="replace")
+    result.html_bytes = len(text.encode("utf8"))
+    result.image_bytes = inline_image_bytes(text) + sum(
+        (root / f).stat().st_size for f in image_files if (root / f).is_file())
+    if rel.startswith("chapters/") and result.image_bytes > CHAPTER_IMAGE_BUDGET:
+        result.problems.append(f"page weight: {result.image_bytes:,} bytes of images, above the chapter "
+                               f"budget of {CHAPTER_IMAGE_BUDGET:,} (CHAPTER_IMAGE_BUDGET)")
+
 
 def check_site(
     root: str | os.PathLike,
@@ -375,6 +635,7 @@ def check_site(
     chromium: str | None = None,
     page_timeout: float = PAGE_TIMEOUT,
     jobs: int = 2,
+    strict_a11y: bool = False,
 ) -> Report:
     """Visit every page of the built book at ``root`` and return what was wrong.
 
@@ -393,11 +654,14 @@ def check_site(
         Seconds allowed for loading one page and typesetting its equations.
     jobs : int
         Number of browsers visiting pages in parallel.
+    strict_a11y : bool
+        Fail on moderate accessibility violations too (by default they are only reported).
     """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     start = time.perf_counter()
+    fail_impacts = A11Y_FAIL_IMPACTS + (("moderate",) if strict_a11y else ())
     if chromium is None:
         chromium = find_chromium()
         if chromium is None:
@@ -409,7 +673,8 @@ def check_site(
     shots = Path(screenshots) if screenshots is not None else None
     server, base = _start_server(root)
     results: dict[str, PageResult] = {}
-    queue = deque(find_pages(root))
+    # the heaviest pages first (api.html takes longest), so that the browsers finish together
+    queue = deque(sorted(find_pages(root), key=lambda rel: -(root / rel).stat().st_size))
     queued = set(queue)
     lock = threading.Lock()
     busy = [0]  # pages being visited; a visit may still add pages to the queue
@@ -436,7 +701,7 @@ def check_site(
                     page = context.new_page()  # a fresh tab per page: events belong to this page only
                     tic = time.perf_counter()
                     try:
-                        _visit(page, base, root, rel, result, needs, shots, page_timeout)
+                        _visit(page, base, root, rel, result, needs, shots, page_timeout, fail_impacts)
                     except PlaywrightError as err:
                         result.problems.append(f"page did not load: {str(err).splitlines()[0]}")
                     finally:
@@ -500,6 +765,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="Chromium executable (default: $SNNLIB_CHROMIUM, /usr/bin/chromium or Playwright's)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="browsers visiting pages in parallel (default: 2, or 1 on a single core)")
+    parser.add_argument("--strict-a11y", action="store_true",
+                        help="fail on moderate accessibility violations too (default: report them)")
     args = parser.parse_args(argv)
 
     html = args.html.resolve()
@@ -515,10 +782,21 @@ def main(argv: list[str] | None = None) -> int:
     if config is None and (html.parent.parent / "_config.yml").is_file():
         config = html.parent.parent / "_config.yml"
 
-    report = check_site(html, screenshots=screenshots, config=config, chromium=chromium, jobs=args.jobs)
+    report = check_site(html, screenshots=screenshots, config=config, chromium=chromium, jobs=args.jobs,
+                        strict_a11y=args.strict_a11y)
+    print(f"{'page':<48s} {'equations':>9s} {'HTML kB':>8s} {'images kB':>9s} explorers  "
+          f"axe (crit/ser/mod/min) {'time':>7s}  status")
     for page, result in sorted(report.pages.items()):
         status = "ok" if not result.problems else f"{len(result.problems)} problem(s)"
-        print(f"{page:<50s} {result.math_total:5d} equations {result.seconds:6.1f} s  {status}")
+        axe = "/".join(str(result.a11y.get(k, 0)) for k in ("critical", "serious", "moderate", "minor"))
+        print(f"{page:<48s} {result.math_total:9d} {result.html_bytes / 1e3:8.0f} {result.image_bytes / 1e3:9.0f} "
+              f"{result.explorers:9d}  {axe:>22s} {result.seconds:6.1f}s  {status}")
+    notes = {p: r.notes for p, r in sorted(report.pages.items()) if r.notes}
+    if notes:
+        print("\nReported, not failing:")
+        for page, lines in notes.items():
+            for line in lines:
+                print(f"  {page}: {line}")
     for page, problems in report.problems.items():
         print(f"\n{page}: {len(problems)} problem(s)")
         for problem in problems:

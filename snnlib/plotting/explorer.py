@@ -7,7 +7,11 @@ self-contained HTML block: real range sliders (``<input type="range">``) with th
 names and units, the images inlined as ``data:`` URIs, and a few lines of inline JavaScript that
 show the image of the current slider values. No CDN, no external script or style: it works from
 ``file://`` and offline, by mouse and by keyboard (arrow keys move a slider one grid step), and
-screen readers hear each slider's value with its unit.
+screen readers hear each slider's value with its unit (``aria-valuetext``), the new state of the
+whole figure from a polite live region, and an alt text that names the values shown. The data
+(values, units, which image each state shows, the images as ``data:`` URIs) sits in a JSON
+``<script type="application/json" class="snnlib-explorer-data">`` element, which
+``tools/check_pages.py`` reads to check in a browser that each slider move shows the right image.
 """
 
 from __future__ import annotations
@@ -87,32 +91,79 @@ def _encode(png: bytes, colors) -> bytes:
     return buf.getvalue()
 
 
+#: The explorer's data (read by its script and by tools/check_pages.py): slider values, units,
+#: the state -> image map and the images as data: URIs, in a JSON script element.
 _SCRIPT = """(function () {
   var root = document.getElementById(%(id)s);
-  var images = %(images)s, index = %(index)s, values = %(values)s, units = %(units)s;
-  var strides = %(strides)s;
+  var data = JSON.parse(root.querySelector("script.snnlib-explorer-data").textContent);
   var sliders = root.querySelectorAll("input[type=range]");
   var outputs = root.querySelectorAll("output");
+  var status = root.querySelector(".snnlib-explorer-status");
   var img = root.querySelector("img");
-  function show() {
-    var k = 0;
+  function show(announce) {
+    var k = 0, parts = [];
     for (var i = 0; i < sliders.length; i++) {
       var j = parseInt(sliders[i].value, 10);
-      k += j * strides[i];
-      var text = values[i][j] + (units[i] ? " " + units[i] : "");
+      k = k * data.values[i].length + j;
+      var text = data.values[i][j] + (data.units[i] ? " " + data.units[i] : "");
       outputs[i].textContent = text;
       sliders[i].setAttribute("aria-valuetext", text);
+      parts.push(data.labels[i] + " " + text);
     }
-    img.src = "data:image/png;base64," + images[index[k]];
+    var state = parts.join(", ");
+    img.src = data.images[data.index[k]];
+    img.alt = data.alt + " Shown for " + state + ".";
     root.setAttribute("data-state", k);
+    if (announce) status.textContent = "Figure shows " + state + ".";
   }
   for (var i = 0; i < sliders.length; i++) {
-    sliders[i].addEventListener("input", show);
+    sliders[i].addEventListener("input", function () { show(true); });
     // keep arrow keys on the slider: JupyterLab's notebook would take them to move between cells
     sliders[i].addEventListener("keydown", function (e) { e.stopPropagation(); });
   }
-  show();
+  show(false);
 })();"""
+
+#: Visually hidden, still read by screen readers (the usual "sr-only" rules).
+_SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+            "clip:rect(0,0,0,0);white-space:nowrap;border:0")
+
+
+def _json_in_html(obj) -> str:
+    """JSON that is safe inside a <script> element (no "</script>", no "<!--")."""
+    return json.dumps(obj, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _explorer_html(root_id: str, labels: list, values: list, units: list, start: list, images: list,
+                   index: list, alt: str) -> str:
+    """The HTML block of an explorer from its parts (``images``: data: URIs, ``index``: state -> image,
+    states in row-major order of ``values``)."""
+    values = [[_format(v) for v in seq] for seq in values]
+    rows = []
+    for i, (label, seq) in enumerate(zip(labels, values)):
+        sid = f"{root_id}-{i}"
+        text = values[i][start[i]] + (f" {units[i]}" if units[i] else "")
+        rows.append(
+            f'<div style="display:flex;flex-wrap:wrap;align-items:center;gap:0.5em;margin:0.2em 0">'
+            f'<label for="{sid}" style="min-width:7em">{html.escape(label)}</label>'
+            f'<input type="range" id="{sid}" min="0" max="{len(seq) - 1}" step="1" value="{start[i]}" '
+            f'aria-valuetext="{html.escape(text, quote=True)}" style="flex:1 1 12em;max-width:22em">'
+            f'<output for="{sid}" aria-hidden="true" style="min-width:6em">{html.escape(text)}</output></div>')
+    k = 0
+    for seq, j in zip(values, start):
+        k = k * len(seq) + j
+    state = ", ".join(f"{label} {seq[j]}" + (f" {u}" if u else "")
+                      for label, seq, j, u in zip(labels, values, start, units))
+    data = {"labels": labels, "values": values, "units": units, "alt": alt, "index": index, "images": images}
+    group = "Precomputed explorer: " + ", ".join(labels)
+    return (f'<div class="snnlib-explorer" id="{root_id}" role="group" '
+            f'aria-label="{html.escape(group, quote=True)}" style="max-width:100%">'
+            + "".join(rows)
+            + f'<img alt="{html.escape(f"{alt} Shown for {state}.", quote=True)}" src="{images[index[k]]}" '
+            f'style="max-width:100%;height:auto;display:block">'
+            + f'<div class="snnlib-explorer-status" role="status" aria-live="polite" style="{_SR_ONLY}"></div>'
+            + f'<script type="application/json" class="snnlib-explorer-data">{_json_in_html(data)}</script>'
+            + f"<script>{_SCRIPT % {'id': json.dumps(root_id)}}</script></div>")
 
 
 def static_explorer(fig, update, grid, *, labels=None, units=None, initial=None, alt: str, dpi=None,
@@ -239,32 +290,7 @@ def static_explorer(fig, update, grid, *, labels=None, units=None, initial=None,
     update(**{name: seq[j] for name, seq, j in zip(names, values, start)})
 
     digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for d in images)).hexdigest()[:12]
-    root_id = f"snnlib-explorer-{digest}"
-    strides = [math.prod(len(seq) for seq in values[i + 1:]) for i in range(len(values))]
-    rows = []
-    for i, (name, seq) in enumerate(zip(names, values)):
-        sid = f"{root_id}-{i}"
-        text = html.escape(labels.get(name, name))
-        rows.append(
-            f'<div style="display:flex;flex-wrap:wrap;align-items:center;gap:0.5em;margin:0.2em 0">'
-            f'<label for="{sid}" style="min-width:7em">{text}</label>'
-            f'<input type="range" id="{sid}" min="0" max="{len(seq) - 1}" step="1" value="{start[i]}" '
-            f'style="flex:1 1 12em;max-width:22em">'
-            f'<output for="{sid}" aria-live="polite" style="min-width:6em"></output></div>')
-    first = base64.b64encode(images[index[sum(j * s for j, s in zip(start, strides))]]).decode()
-    script = _SCRIPT % {
-        "id": json.dumps(root_id),
-        "images": json.dumps([base64.b64encode(d).decode() for d in images]),
-        "index": json.dumps(index),
-        "values": json.dumps([[_format(v) for v in seq] for seq in values]),
-        "units": json.dumps([units.get(n, "") for n in names]),
-        "strides": json.dumps(strides),
-    }
-    group = "Precomputed explorer: " + ", ".join(labels.get(n, n) for n in names)
-    block = (f'<div class="snnlib-explorer" id="{root_id}" role="group" '
-             f'aria-label="{html.escape(group, quote=True)}" style="max-width:100%">'
-             + "".join(rows)
-             + f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{first}" '
-             f'style="max-width:100%;height:auto;display:block">'
-             + f"<script>{script}</script></div>")
+    block = _explorer_html(
+        f"snnlib-explorer-{digest}", [labels.get(n, n) for n in names], values, [units.get(n, "") for n in names],
+        start, ["data:image/png;base64," + base64.b64encode(d).decode() for d in images], index, alt.strip())
     return StaticExplorer(block, names, {n: list(s) for n, s in zip(names, values)}, len(images), total)

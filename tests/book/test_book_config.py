@@ -41,7 +41,7 @@ def test_required_keys():
 
 def test_offline_settings():
     sphinx = CONFIG["sphinx"]
-    assert sphinx["local_extensions"] == {"sphinx_offline": "tools"}
+    assert sphinx["local_extensions"]["sphinx_offline"] == "tools"
     assert (ROOT / "tools" / "sphinx_offline.py").is_file()
     assert sphinx["config"]["nb_ipywidgets_js"] == {}  # no require.js / widget manager from a CDN
     assert sphinx["config"]["html_context"]["default_mode"] in {"light", "dark", "auto"}

@@ -34,10 +34,16 @@ def _figure():
     return fig, update
 
 
+def _data(ex):
+    return json.loads(re.search(r'<script type="application/json" class="snnlib-explorer-data">(.*?)</script>',
+                                ex.html).group(1))
+
+
 def _stored(ex):
-    images = json.loads(re.search(r"var images = (\[.*?\]), index", ex.html).group(1))
-    index = json.loads(re.search(r"index = (\[.*?\]), values", ex.html).group(1))
-    return [base64.b64decode(images[k]) for k in index]
+    data = _data(ex)
+    prefix = "data:image/png;base64,"
+    assert all(src.startswith(prefix) for src in data["images"])
+    return [base64.b64decode(data["images"][k][len(prefix):]) for k in data["index"]]
 
 
 def test_every_state_is_what_update_draws():
@@ -72,7 +78,10 @@ def test_html_is_self_contained_and_deterministic():
     # no external resource: every src/href is a data: URI, no <link>, no script src
     assert not re.search(r'(src|href)="(?!data:)', a.html)
     assert "<link" not in a.html and "<script src" not in a.html
-    assert f'alt="{ALT}"' in a.html
+    assert f'alt="{ALT} Shown for f 10."' in a.html        # the state shown, before any script runs
+    # text that would close the data's <script> element stays inside it
+    c = static_explorer(fig, update, {"f": [10.0, 20.0]}, labels={"f": "</script><b>f"}, alt=ALT, dpi=40)
+    assert _data(c)["labels"] == ["</script><b>f"] and c.html.count("</script>") == 2
     plt.close(fig)
 
 
@@ -141,12 +150,16 @@ def test_sliders_move_by_keyboard_in_a_real_browser(tmp_path):
             return base64.b64decode(src.split(",", 1)[1])
 
         assert shown() == stored[0]
+        assert page.get_by_role("status").text_content() == ""     # nothing announced on load
         sliders = page.locator("input[type=range]")
         sliders.nth(0).focus()
         page.keyboard.press("ArrowRight")                  # f: 10 -> 20 Hz
         assert shown() == stored[2]
         assert sliders.nth(0).get_attribute("aria-valuetext") == "20 Hz"
         assert page.locator("output").nth(0).text_content() == "20 Hz"
+        # the live region announces the whole new state; the alt text names it
+        assert page.get_by_role("status").text_content() == "Figure shows frequency 20 Hz, a 1."
+        assert page.locator("img").get_attribute("alt") == f"{ALT} Shown for frequency 20 Hz, a 1."
         sliders.nth(1).focus()
         page.keyboard.press("ArrowRight")                  # a: 1 -> 2
         assert shown() == stored[3]
