@@ -48,12 +48,19 @@ class Scalar:
 
     __slots__ = ("value", "grad", "_parents")
 
-    def __init__(self, value, _parents=()):
+    def __init__(self, value):
         if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
             raise TypeError(f"value must be a real number, got {type(value).__name__}")
         self.value = float(value)
         self.grad = 0.0
-        self._parents = _parents            # pairs (input Scalar, d self / d input)
+        self._parents = ()                  # pairs (input Scalar, d self / d input)
+
+    @classmethod
+    def _node(cls, value: float, parents: tuple) -> "Scalar":
+        """A Scalar computed from ``parents``: pairs (input Scalar, local derivative)."""
+        out = cls(value)
+        out._parents = parents
+        return out
 
     def __repr__(self) -> str:
         return f"Scalar({self.value:g}, grad={self.grad:g})"
@@ -64,17 +71,17 @@ class Scalar:
 
     def __add__(self, other):
         other = self._lift(other)
-        return Scalar(self.value + other.value, ((self, 1.0), (other, 1.0)))
+        return Scalar._node(self.value + other.value, ((self, 1.0), (other, 1.0)))
 
     def __mul__(self, other):
         other = self._lift(other)
-        return Scalar(self.value * other.value, ((self, other.value), (other, self.value)))
+        return Scalar._node(self.value * other.value, ((self, other.value), (other, self.value)))
 
     def __pow__(self, exponent):
         if isinstance(exponent, Scalar):
             raise TypeError("exponent must be a constant real number, not a Scalar")
         e = float(exponent)
-        return Scalar(self.value ** e, ((self, e * self.value ** (e - 1.0)),))
+        return Scalar._node(self.value ** e, ((self, e * self.value ** (e - 1.0)),))
 
     def __neg__(self):
         return self * -1.0
@@ -97,22 +104,22 @@ class Scalar:
     def exp(self) -> Scalar:
         """:math:`e^x`, derivative :math:`e^x`."""
         e = math.exp(self.value)
-        return Scalar(e, ((self, e),))
+        return Scalar._node(e, ((self, e),))
 
     def log(self) -> Scalar:
         """Natural logarithm (``value`` > 0), derivative :math:`1/x`."""
         if self.value <= 0.0:
             raise ValueError(f"log needs a positive value, got {self.value}")
-        return Scalar(math.log(self.value), ((self, 1.0 / self.value),))
+        return Scalar._node(math.log(self.value), ((self, 1.0 / self.value),))
 
     def tanh(self) -> Scalar:
         """:math:`\\tanh x`, derivative :math:`1 - \\tanh^2 x`."""
         t = math.tanh(self.value)
-        return Scalar(t, ((self, 1.0 - t * t),))
+        return Scalar._node(t, ((self, 1.0 - t * t),))
 
     def relu(self) -> Scalar:
         """:math:`\\max(0, x)`, derivative 1 for x > 0 and 0 otherwise."""
-        return Scalar(max(self.value, 0.0), ((self, 1.0 if self.value > 0.0 else 0.0),))
+        return Scalar._node(max(self.value, 0.0), ((self, 1.0 if self.value > 0.0 else 0.0),))
 
     def backward(self) -> None:
         """Set ``grad`` of every Scalar this one was computed from to d self / d that Scalar.

@@ -33,7 +33,7 @@ def train_perceptron(x, y_pm1, orders, eta=1.0):
 
 def forward(weights, biases, x, activation="tanh"):
     "Activations a^(0..D-1) and log P(y|x) of an MLP with softmax output."
-    acts = [x]                                    # a = f(a_prev W + b)
+    acts = [x]                                    # a = phi(a_prev W + b)
     for w, b in zip(weights[:-1], biases[:-1]):
         z = acts[-1] @ w + b
         acts.append(np.tanh(z) if activation == "tanh" else np.maximum(z, 0))
