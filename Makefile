@@ -55,15 +55,18 @@ browser-check: browser
 lab-check: browser
 	$(BIN)/python tools/check_lab.py --shots _build/lab-check
 
-# The unit tests and the notebooks run side by side (two processes on two cores: the unit tests are
-# mostly single-threaded); each keeps its own numba cache, and --output-sync prints each one's output
-# in one piece when it ends. The book build and the JupyterLab check then run side by side too (the
-# build is mostly one process executing one chapter at a time); both read the numba cache the
-# notebooks left.
+# Four jobs share the two cores: the unit tests, the notebooks through nbval, the book build and the
+# JupyterLab check (each mostly one process); make starts the next as soon as one ends, and
+# --output-sync prints each one's output in one piece when it ends. One BLAS thread per job: two jobs
+# with two spinning OpenBLAS threads each on two cores slow the chapters' small matrix products
+# several times over. The unit tests keep their own numba cache; the other three share the one next
+# to the sources (numba writes it atomically).
+test: export OPENBLAS_NUM_THREADS = 1
+test: export OMP_NUM_THREADS = 1
+test: export MKL_NUM_THREADS = 1
 test: $(STAMP)
 	$(MAKE) browser
-	$(MAKE) -j2 --output-sync=target unit notebooks
-	$(MAKE) -j2 --output-sync=target book lab-check
+	$(MAKE) -j2 --output-sync=target unit notebooks lab-check book
 	$(MAKE) browser-check
 
 # jupyterlab-myst (book extras) renders the MyST markup; binder/lab_citations.py installs the small
