@@ -10,7 +10,7 @@ Both fight overfitting (Goodfellow, Bengio & Courville 2016, ch. 7):
   :math:`1/(1 - p)` otherwise ("inverted" dropout), so that the expected activation is unchanged and
   the trained network is used without masks.
 
-The training loop is the vectorised NumPy one of :func:`snnlib.ml.train_mlp` (``method="numpy"``)
+The training loop is the vectorised NumPy one of :func:`snnlib.ml.mlp.train_mlp` (``method="numpy"``)
 with these two changes; with ``weight_decay=0`` and ``dropout=0`` it gives exactly its parameters.
 """
 
@@ -86,7 +86,7 @@ def regularized_loss_and_grad(params: MLPParams, x, y, *, weight_decay: float = 
 
     Notes
     -----
-    Backpropagation as in :func:`snnlib.ml.loss_and_grad`; the penalty adds
+    Backpropagation as in :func:`snnlib.ml.mlp.loss_and_grad`; the penalty adds
     :math:`\lambda W^{(l)}` to each weight gradient (Goodfellow et al. 2016, eq. 7.2-7.5), and a
     mask multiplies the error :math:`\delta` of its layer as it multiplied the activation.
 
@@ -121,7 +121,7 @@ def train_mlp_regularized(x, y, *, hidden=(32,), activation: str = "tanh", eta: 
     Parameters
     ----------
     x, y, hidden, activation, eta, batch_size, epochs, seed, validation
-        As for :func:`snnlib.ml.train_mlp` (inputs in a.u., labels 0..K-1, learning rate
+        As for :func:`snnlib.ml.mlp.train_mlp` (inputs in a.u., labels 0..K-1, learning rate
         dimensionless > 0, batch size >= 1 points, epochs in [1, 1e7]). The same seed gives the same
         initial weights and minibatch orders.
     weight_decay : float
@@ -135,7 +135,7 @@ def train_mlp_regularized(x, y, *, hidden=(32,), activation: str = "tanh", eta: 
     Returns
     -------
     MLPTrainResult
-        As :func:`snnlib.ml.train_mlp` (``method`` is ``"numpy"``). ``loss_history`` holds the mean
+        As :func:`snnlib.ml.mlp.train_mlp` (``method`` is ``"numpy"``). ``loss_history`` holds the mean
         penalised training loss of each epoch (nats, with the masks of that step);
         ``val_loss_history`` the plain cross-entropy of the validation set, without masks or penalty.
 
