@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.snnlib-installed
 HTML   := _build/html
 
-.PHONY: help venv book test unit notebooks browser browser-check lab lab-check bench clean distclean
+.PHONY: help venv book test unit binder-test notebooks browser browser-check book-and-check lab lab-check bench clean distclean
 
 help:
 	@echo "make book   - create .venv if needed, execute every chapter, build the HTML book into $(HTML)"
@@ -36,8 +36,14 @@ book: $(STAMP)
 unit: $(STAMP)
 	@cache=$$(mktemp -d) && trap 'rm -rf "$$cache"' EXIT && \
 	echo "unit tests with an empty numba cache ($$cache)" && \
-	SNNLIB_PROGRESS=0 NUMBA_CACHE_DIR=$$cache $(BIN)/python -m pytest tests && \
+	SNNLIB_PROGRESS=0 NUMBA_CACHE_DIR=$$cache $(BIN)/python -m pytest tests --durations=10 \
+	    --ignore=tests/book/test_binder.py && \
 	SNNLIB_PROGRESS=0 NUMBA_CACHE_DIR=$$cache $(BIN)/python -m pytest -q --doctest-modules snnlib
+
+# Binder's environment rebuilt from binder/ alone in a fresh virtual environment (a few minutes, most
+# of it pip), chapter 1 executed there with its widget cells.
+binder-test: $(STAMP)
+	SNNLIB_PROGRESS=0 $(BIN)/python -m pytest tests/book/test_binder.py
 
 notebooks: $(STAMP)
 	SNNLIB_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax --nbval-cell-timeout=300 chapters
@@ -55,18 +61,21 @@ browser-check: browser
 lab-check: browser
 	$(BIN)/python tools/check_lab.py --shots _build/lab-check
 
-# Four jobs share the two cores: the unit tests, the notebooks through nbval, the book build and the
-# JupyterLab check (each mostly one process); make starts the next as soon as one ends, and
-# --output-sync prints each one's output in one piece when it ends. One BLAS thread per job: two jobs
-# with two spinning OpenBLAS threads each on two cores slow the chapters' small matrix products
-# several times over. The unit tests keep their own numba cache; the other three share the one next
-# to the sources (numba writes it atomically).
+# Five jobs share the two cores: the unit tests, the Binder environment, the notebooks through nbval,
+# the JupyterLab check, and the book build followed by its browser check (each mostly one process);
+# make starts the next as soon as one ends, longest first, and --output-sync prints each one's output
+# in one piece when it ends. One BLAS thread per job: two jobs with two spinning OpenBLAS threads each
+# on two cores slow the chapters' small matrix products several times over. The unit tests keep their
+# own numba cache; the others share the one next to the sources (numba writes it atomically).
 test: export OPENBLAS_NUM_THREADS = 1
 test: export OMP_NUM_THREADS = 1
 test: export MKL_NUM_THREADS = 1
 test: $(STAMP)
 	$(MAKE) browser
-	$(MAKE) -j2 --output-sync=target unit notebooks lab-check book
+	$(MAKE) -j2 --output-sync=target unit book-and-check notebooks lab-check binder-test
+
+book-and-check: $(STAMP)
+	$(MAKE) book
 	$(MAKE) browser-check
 
 # jupyterlab-myst (book extras) renders the MyST markup; binder/lab_citations.py installs the small
