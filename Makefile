@@ -65,11 +65,14 @@ lab-check: browser
 # the JupyterLab check, and the book build followed by its browser check (each mostly one process);
 # make starts the next as soon as one ends, longest first, and --output-sync prints each one's output
 # in one piece when it ends. One BLAS thread per job: two jobs with two spinning OpenBLAS threads each
-# on two cores slow the chapters' small matrix products several times over. The unit tests keep their
-# own numba cache; the others share the one next to the sources (numba writes it atomically).
+# on two cores slow the chapters' small matrix products several times over. OpenMP threads (NEST's)
+# sleep at a barrier instead of spinning: NEST's two threads beside another job were 10-15 times
+# slower spinning. The unit tests keep their own numba cache; the others share the one next to the
+# sources (numba writes it atomically).
 test: export OPENBLAS_NUM_THREADS = 1
 test: export OMP_NUM_THREADS = 1
 test: export MKL_NUM_THREADS = 1
+test: export OMP_WAIT_POLICY = PASSIVE
 test: $(STAMP)
 	$(MAKE) browser
 	$(MAKE) -j2 --output-sync=target unit book-and-check notebooks lab-check binder-test
