@@ -623,6 +623,33 @@ def _check_hidden(hidden) -> tuple:
     return tuple(check_int(h, "hidden", low=1) for h in hidden)
 
 
+def _check_training(x, y, hidden, activation, eta, batch_size, epochs):
+    """Validate the training arguments shared by ``train_mlp`` and ``train_mlp_regularized``.
+
+    Returns ``x, y, sizes, activation, eta, batch_size, epochs`` with ``sizes`` the layer widths
+    (inputs, hidden layers, classes) and ``batch_size`` at most the number of points.
+    """
+    x = check_array(x, "x", ndim=2)
+    y = check_array(y, "y", ndim=1, dtype=np.int64, low=0)
+    check_one_per_row(y, x)
+    n_classes = int(y.max()) + 1
+    if n_classes < 2:
+        raise ValueError("y must contain at least two classes (labels 0 and 1)")
+    hidden = _check_hidden(hidden)
+    activation = check_choice(activation, "activation", _ACTIVATIONS)
+    eta = check_positive(eta, "eta")
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    epochs = check_epochs(epochs, "epochs")
+    sizes = (x.shape[1],) + hidden + (n_classes,)
+    _check_size(sizes, "y (max(y) + 1 classes)" if n_classes > max(sizes[:-1]) else "hidden")
+    n, batch_size = x.shape[0], min(batch_size, x.shape[0])
+    check_work(float(epochs) * -(-n // batch_size), "epochs", what="minibatch steps", limit=MAX_STEPS)
+    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    check_work(float(epochs) * n * n_params * _OPS_PER_PARAM, "epochs", what="multiply-adds of training",
+               hint="lower epochs, or use fewer points or a smaller network")
+    return x, y, sizes, activation, eta, batch_size, epochs
+
+
 def _validation_callback(validation, x, n_classes: int, epochs: int):
     """``(after_epoch, val_history)`` recording the validation cross-entropy after each epoch, or
     ``(None, None)`` if ``validation`` is None; checks ``validation`` against the training inputs."""
@@ -710,26 +737,10 @@ def train_mlp(x, y, *, hidden=(32,), activation: str = "tanh", eta: float = 0.1,
     >>> accuracy(r.params, x, y) > 0.95
     True
     """
-    x = check_array(x, "x", ndim=2)
-    y = check_array(y, "y", ndim=1, dtype=np.int64, low=0)
-    check_one_per_row(y, x)
-    n_classes = int(y.max()) + 1
-    if n_classes < 2:
-        raise ValueError("y must contain at least two classes (labels 0 and 1)")
-    hidden = _check_hidden(hidden)
-    activation = check_choice(activation, "activation", _ACTIVATIONS)
-    eta = check_positive(eta, "eta")
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    epochs = check_epochs(epochs, "epochs")
     method = check_choice(method, "method", ("numba", "numpy"))
-    sizes = (x.shape[1],) + hidden + (n_classes,)
-    _check_size(sizes, "y (max(y) + 1 classes)" if n_classes > max(sizes[:-1]) else "hidden")
-    n, batch_size = x.shape[0], min(batch_size, x.shape[0])
-    check_work(float(epochs) * -(-n // batch_size), "epochs", what="minibatch steps", limit=MAX_STEPS)
-    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
-    check_work(float(epochs) * n * n_params * _OPS_PER_PARAM, "epochs", what="multiply-adds of training",
-               hint="lower epochs, or use fewer points or a smaller network")
-    after_epoch, val_history = _validation_callback(validation, x, n_classes, epochs)
+    x, y, sizes, activation, eta, batch_size, epochs = _check_training(x, y, hidden, activation, eta,
+                                                                       batch_size, epochs)
+    after_epoch, val_history = _validation_callback(validation, x, sizes[-1], epochs)
     rng = as_generator(seed)
     params = _init(sizes, activation, rng)
     train = _train_numba if method == "numba" else _train_numpy

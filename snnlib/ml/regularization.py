@@ -19,11 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._core.seeding import as_generator
-from .._core.validation import (MAX_STEPS, check_array, check_choice, check_int, check_one_per_row, check_positive,
-                                check_scalar, check_work)
-from .mlp import (_ACTIVATIONS, _OPS_PER_PARAM, LossGrad, MLPParams, MLPTrainResult, _check_hidden, _check_size,
-                  _checked, _init, _validation_callback)
-from .perceptron import check_epochs, epoch_order_chunks
+from .._core.validation import check_array, check_scalar
+from .mlp import (LossGrad, MLPParams, MLPTrainResult, _check_training, _checked, _init,
+                  _validation_callback)
+from .perceptron import epoch_order_chunks
 
 __all__ = ["regularized_loss_and_grad", "train_mlp_regularized"]
 
@@ -156,27 +155,12 @@ def train_mlp_regularized(x, y, *, hidden=(32,), activation: str = "tanh", eta: 
     >>> bool(norm(decayed) < norm(plain))
     True
     """
-    x = check_array(x, "x", ndim=2)
-    y = check_array(y, "y", ndim=1, dtype=np.int64, low=0)
-    check_one_per_row(y, x)
-    n_classes = int(y.max()) + 1
-    if n_classes < 2:
-        raise ValueError("y must contain at least two classes (labels 0 and 1)")
-    hidden = _check_hidden(hidden)
-    activation = check_choice(activation, "activation", _ACTIVATIONS)
-    eta = check_positive(eta, "eta")
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    epochs = check_epochs(epochs, "epochs")
+    x, y, sizes, activation, eta, batch_size, epochs = _check_training(x, y, hidden, activation, eta,
+                                                                       batch_size, epochs)
+    hidden, n = sizes[1:-1], x.shape[0]
     weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
     dropout = check_scalar(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
-    sizes = (x.shape[1],) + hidden + (n_classes,)
-    _check_size(sizes, "hidden")
-    n, batch_size = x.shape[0], min(batch_size, x.shape[0])
-    check_work(float(epochs) * -(-n // batch_size), "epochs", what="minibatch steps", limit=MAX_STEPS)
-    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
-    check_work(float(epochs) * n * n_params * _OPS_PER_PARAM, "epochs", what="multiply-adds of training",
-               hint="lower epochs, or use fewer points or a smaller network")
-    after_epoch, val_history = _validation_callback(validation, x, n_classes, epochs)
+    after_epoch, val_history = _validation_callback(validation, x, sizes[-1], epochs)
     rng = as_generator(seed)
     params = _init(sizes, activation, rng)
     mask_rng = rng.spawn(1)[0]                  # does not advance rng: same orders as train_mlp
