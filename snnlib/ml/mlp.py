@@ -223,22 +223,25 @@ def _check_size(sizes, name: str) -> None:
 # Vectorised NumPy implementation (also the one used for forward/loss_and_grad)
 # ---------------------------------------------------------------------------
 
-def _forward(params, x):
+def _forward(params, x, masks=None):
+    # masks: None, or one dropout mask per hidden layer that multiplies its activations
     acts, pres = [x], []
     n_layers = len(params.weights)
     for l, (w, b) in enumerate(zip(params.weights, params.biases)):
         z = acts[-1] @ w + b
         pres.append(z)
         if l < n_layers - 1:
-            acts.append(np.tanh(z) if params.activation == "tanh" else np.maximum(z, 0.0))
+            a = np.tanh(z) if params.activation == "tanh" else np.maximum(z, 0.0)
+            acts.append(a if masks is None else a * masks[l])
         else:
             e = np.exp(z - z.max(axis=1, keepdims=True))
             acts.append(e / e.sum(axis=1, keepdims=True))
     return acts, pres
 
 
-def _loss_and_grad(params, x, y):
-    acts, pres = _forward(params, x)
+def _loss_and_grad(params, x, y, weight_decay=0.0, masks=None):
+    # weight_decay adds (weight_decay / 2) sum W^2 to the loss; masks as in _forward
+    acts, pres = _forward(params, x, masks)
     n = x.shape[0]
     rows = np.arange(n)
     z = pres[-1]
@@ -253,18 +256,30 @@ def _loss_and_grad(params, x, y):
     gw, gb = [None] * n_layers, [None] * n_layers
     for l in range(n_layers - 1, -1, -1):
         gw[l] = acts[l].T @ delta
+        if weight_decay:
+            gw[l] += weight_decay * params.weights[l]
         gb[l] = delta.sum(axis=0)
         if l > 0:
             delta = delta @ params.weights[l].T
-            delta *= (1.0 - acts[l] ** 2) if params.activation == "tanh" else (pres[l - 1] > 0.0)
+            if masks is None:
+                delta *= (1.0 - acts[l] ** 2) if params.activation == "tanh" else (pres[l - 1] > 0.0)
+            else:                               # acts[l] is masked: the slope comes from pres
+                delta *= masks[l - 1]
+                z_prev = pres[l - 1]
+                delta *= (1.0 - np.tanh(z_prev) ** 2) if params.activation == "tanh" else (z_prev > 0.0)
+    if weight_decay:
+        loss += 0.5 * weight_decay * sum(float(np.sum(w * w)) for w in params.weights)
     return loss, gw, gb
 
 
-def _train_numpy(params, x, y, rng, epochs, eta, batch_size, after_epoch=None):
+def _train_numpy(params, x, y, rng, epochs, eta, batch_size, after_epoch=None, weight_decay=0.0,
+                 dropout=0.0, mask_rng=None):
+    # dropout > 0 draws each minibatch's masks from mask_rng (inverted scaling: kept units / keep)
     ws = [w.copy() for w in params.weights]
     bs = [b.copy() for b in params.biases]
     p = MLPParams(ws, bs, params.activation)
     n = x.shape[0]
+    hidden, keep = params.layer_sizes[1:-1], 1.0 - dropout
     history = np.zeros(epochs)
     # one epoch per chunk when a callback needs the parameters after each epoch (same draws)
     chunks = epoch_order_chunks(rng, n, epochs, **({"chunk": 1} if after_epoch else {}))
@@ -273,7 +288,10 @@ def _train_numpy(params, x, y, rng, epochs, eta, batch_size, after_epoch=None):
             total = 0.0
             for start in range(0, n, batch_size):
                 idx = orders[e, start:start + batch_size]
-                loss, gw, gb = _loss_and_grad(p, x[idx], y[idx])
+                masks = None
+                if dropout > 0.0:
+                    masks = [(mask_rng.random((idx.size, h)) < keep) / keep for h in hidden]
+                loss, gw, gb = _loss_and_grad(p, x[idx], y[idx], weight_decay, masks)
                 total += loss * idx.size
                 for l in range(len(ws)):
                     ws[l] -= eta * gw[l]

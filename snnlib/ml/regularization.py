@@ -20,44 +20,10 @@ import numpy as np
 
 from .._core.seeding import as_generator
 from .._core.validation import check_array, check_scalar
-from .mlp import (LossGrad, MLPParams, MLPTrainResult, _check_training, _checked, _init,
+from .mlp import (LossGrad, MLPParams, MLPTrainResult, _check_training, _checked, _init, _loss_and_grad, _train_numpy,
                   _validation_callback)
-from .perceptron import epoch_order_chunks
 
 __all__ = ["regularized_loss_and_grad", "train_mlp_regularized"]
-
-
-def _penalized(params, x, y, weight_decay, masks):
-    """Loss and gradient with L2 penalty and fixed dropout masks (no checking)."""
-    n_layers = len(params.weights)
-    acts, pres = [x], []
-    for l, (w, b) in enumerate(zip(params.weights, params.biases)):
-        z = acts[-1] @ w + b
-        pres.append(z)
-        if l < n_layers - 1:
-            a = np.tanh(z) if params.activation == "tanh" else np.maximum(z, 0.0)
-            acts.append(a if masks is None else a * masks[l])
-    n = x.shape[0]
-    rows = np.arange(n)
-    z = pres[-1]
-    zmax = z.max(axis=1)
-    log_norm = zmax + np.log(np.exp(z - zmax[:, None]).sum(axis=1))
-    loss = -float((z[rows, y] - log_norm).mean())
-    loss += 0.5 * weight_decay * sum(float(np.sum(w * w)) for w in params.weights)
-    delta = np.exp(z - log_norm[:, None])              # softmax probabilities
-    delta[rows, y] -= 1.0
-    delta /= n
-    gw, gb = [None] * n_layers, [None] * n_layers
-    for l in range(n_layers - 1, -1, -1):
-        gw[l] = acts[l].T @ delta + weight_decay * params.weights[l]
-        gb[l] = delta.sum(axis=0)
-        if l > 0:
-            delta = delta @ params.weights[l].T
-            if masks is not None:
-                delta = delta * masks[l - 1]
-            z_prev = pres[l - 1]
-            delta *= (1.0 - np.tanh(z_prev) ** 2) if params.activation == "tanh" else (z_prev > 0.0)
-    return loss, gw, gb
 
 
 def regularized_loss_and_grad(params: MLPParams, x, y, *, weight_decay: float = 0.0, masks=None) -> LossGrad:
@@ -108,7 +74,7 @@ def regularized_loss_and_grad(params: MLPParams, x, y, *, weight_decay: float = 
         if not isinstance(masks, (tuple, list)) or len(masks) != len(hidden):
             raise TypeError(f"masks must be None or a sequence of {len(hidden)} arrays (one per hidden layer)")
         masks = [check_array(m, f"masks[{l}]", shape=(x.shape[0], h)) for l, (m, h) in enumerate(zip(masks, hidden))]
-    loss, gw, gb = _penalized(params, x, y, weight_decay, masks)
+    loss, gw, gb = _loss_and_grad(params, x, y, weight_decay, masks)
     return LossGrad(loss, tuple(gw), tuple(gb))
 
 
@@ -157,30 +123,12 @@ def train_mlp_regularized(x, y, *, hidden=(32,), activation: str = "tanh", eta: 
     """
     x, y, sizes, activation, eta, batch_size, epochs = _check_training(x, y, hidden, activation, eta,
                                                                        batch_size, epochs)
-    hidden, n = sizes[1:-1], x.shape[0]
     weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
     dropout = check_scalar(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
     after_epoch, val_history = _validation_callback(validation, x, sizes[-1], epochs)
     rng = as_generator(seed)
     params = _init(sizes, activation, rng)
     mask_rng = rng.spawn(1)[0]                  # does not advance rng: same orders as train_mlp
-    ws, bs = [w.copy() for w in params.weights], [b.copy() for b in params.biases]
-    p = MLPParams(ws, bs, activation)
-    history = np.zeros(epochs)
-    keep = 1.0 - dropout
-    for first, orders in epoch_order_chunks(rng, n, epochs, chunk=1):
-        total = 0.0
-        for start in range(0, n, batch_size):
-            idx = orders[0, start:start + batch_size]
-            masks = None
-            if dropout > 0.0:
-                masks = [(mask_rng.random((idx.size, h)) < keep) / keep for h in hidden]
-            loss, gw, gb = _penalized(p, x[idx], y[idx], weight_decay, masks)
-            total += loss * idx.size
-            for l in range(len(ws)):
-                ws[l] -= eta * gw[l]
-                bs[l] -= eta * gb[l]
-        history[first] = total / n
-        if after_epoch is not None:
-            after_epoch(first, MLPParams(tuple(ws), tuple(bs), activation))
-    return MLPTrainResult(MLPParams(tuple(ws), tuple(bs), activation), history, "numpy", val_history)
+    params, history = _train_numpy(params, x, y, rng, epochs, eta, batch_size, after_epoch,
+                                   weight_decay, dropout, mask_rng)
+    return MLPTrainResult(params, history, "numpy", val_history)
